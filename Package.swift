@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "tandem",
+    platforms: [.macOS(.v15), .iOS(.v18)],
+    products: [
+        .executable(name: "tandem", targets: ["tandem"]),
+        .library(name: "TandemCore", targets: ["TandemCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "TandemCore"),
+        .target(
+            name: "TandemSQLite",
+            dependencies: ["TandemCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "TandemAuth",
+            dependencies: ["TandemCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "TandemHone",
+            dependencies: ["TandemCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "TandemServer",
+            dependencies: [
+                "TandemCore", "TandemSQLite", "TandemHone", "TandemAuth",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "tandem",
+            dependencies: [
+                "TandemServer", "TandemAuth",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
+        .testTarget(name: "TandemSQLiteTests", dependencies: ["TandemSQLite"]),
+        .testTarget(name: "TandemHoneTests", dependencies: ["TandemHone"]),
+        .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth"]),
+        .testTarget(name: "TandemServerTests", dependencies: ["TandemServer"]),
+        .testTarget(
+            name: "TandemEndToEndTests",
+            dependencies: [
+                "TandemServer", "TandemHone", "TandemAuth",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

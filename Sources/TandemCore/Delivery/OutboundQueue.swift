@@ -1,0 +1,147 @@
+import Synchronization
+
+/// One connection's bounded queue of outgoing items, drained by that connection's writer task.
+///
+/// Producers (rooms, the connection's own reader) never wait. When the queued bytes pass
+/// `maxBytes` the queue closes itself with `CloseReason.slowConsumer`, so a slow reader never
+/// stalls its room or grows memory without bound.
+public final class OutboundQueue: Outbox, AsyncSequence {
+    public enum Item: Sendable, Equatable {
+        case event(RoomEvent)
+        case frame(WireFrame)
+        /// Always the last item: send a close frame with this reason.
+        case close(CloseReason)
+    }
+
+    private struct State {
+        var items: [Item] = []
+        var head = 0
+        var bytes = 0
+        var closed = false
+        var finished = false
+        var consumer: CheckedContinuation<Item?, Never>?
+    }
+
+    public let maxBytes: Int
+    private let state = Mutex(State())
+
+    public init(maxBytes: Int) {
+        self.maxBytes = maxBytes
+    }
+
+    public func deliver(_ event: RoomEvent) {
+        push(.event(event), bytes: Self.size(of: event))
+    }
+
+    /// Queues a frame produced by the connection itself (replies, errors).
+    public func send(_ frame: WireFrame) {
+        push(.frame(frame), bytes: frame.byteCount)
+    }
+
+    public func close(_ reason: CloseReason) {
+        let consumer = state.withLock { state -> CheckedContinuation<Item?, Never>? in
+            guard !state.closed else { return nil }
+            state.closed = true
+            return enqueue(.close(reason), bytes: 0, into: &state)
+        }
+        consumer?.resume(returning: .close(reason))
+    }
+
+    /// Ends the sequence at once, dropping what is queued (the connection is gone).
+    public func finish() {
+        let consumer = state.withLock { state -> CheckedContinuation<Item?, Never>? in
+            state.closed = true
+            state.finished = true
+            state.items = []
+            state.head = 0
+            state.bytes = 0
+            defer { state.consumer = nil }
+            return state.consumer
+        }
+        consumer?.resume(returning: nil)
+    }
+
+    /// Whether the queue accepts no more items.
+    public var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Bytes waiting to be written.
+    public var queuedBytes: Int { state.withLock { $0.bytes } }
+
+    private func push(_ item: Item, bytes: Int) {
+        var overflow = false
+        let consumer = state.withLock { state -> CheckedContinuation<Item?, Never>? in
+            guard !state.closed else { return nil }
+            if state.bytes + bytes > maxBytes {
+                state.closed = true
+                overflow = true
+                // Drop the backlog: the client catches up from storage with lastSeq.
+                state.items = []
+                state.head = 0
+                state.bytes = 0
+                return enqueue(.close(.slowConsumer), bytes: 0, into: &state)
+            }
+            return enqueue(item, bytes: bytes, into: &state)
+        }
+        consumer?.resume(returning: overflow ? .close(.slowConsumer) : item)
+    }
+
+    /// Appends, or hands the item straight to a waiting consumer (returned for resuming outside the lock).
+    private func enqueue(_ item: Item, bytes: Int, into state: inout State) -> CheckedContinuation<Item?, Never>? {
+        if let consumer = state.consumer {
+            state.consumer = nil
+            return consumer
+        }
+        state.items.append(item)
+        state.bytes += bytes
+        return nil
+    }
+
+    func next() async -> Item? {
+        await withCheckedContinuation { continuation in
+            let item = state.withLock { state -> Item?? in
+                if state.head < state.items.count {
+                    let item = state.items[state.head]
+                    state.head += 1
+                    state.bytes -= Self.size(of: item)
+                    if state.head == state.items.count {
+                        state.items.removeAll(keepingCapacity: true)
+                        state.head = 0
+                    }
+                    return .some(item)
+                }
+                if state.finished { return .some(nil) }
+                state.consumer = continuation
+                return .none
+            }
+            if let item { continuation.resume(returning: item) }
+        }
+    }
+
+    private static func size(of event: RoomEvent) -> Int {
+        if case .message(let message) = event { return message.body.byteCount }
+        return 64
+    }
+
+    private static func size(of item: Item) -> Int {
+        switch item {
+        case .event(let event): size(of: event)
+        case .frame(let frame): frame.byteCount
+        case .close: 0
+        }
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let queue: OutboundQueue
+        var done = false
+
+        public mutating func next() async -> Item? {
+            guard !done else { return nil }
+            let item = await queue.next()
+            if case .close = item { done = true }
+            if item == nil { done = true }
+            return item
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(queue: self) }
+}

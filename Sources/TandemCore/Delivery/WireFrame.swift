@@ -1,0 +1,38 @@
+/// A WebSocket message as adapters see it: text or binary, with no transport types attached.
+public enum WireFrame: Sendable, Equatable {
+    case text(String)
+    case binary([UInt8])
+
+    /// Size of the frame's payload in bytes.
+    public var byteCount: Int {
+        switch self {
+        case .text(let string): string.utf8.count
+        case .binary(let bytes): bytes.count
+        }
+    }
+}
+
+/// The sending half of one client connection, implemented by the server over its WebSocket library.
+public protocol WireConnection: Sendable {
+    func send(_ frame: WireFrame) async throws
+    func close(code: UInt16, reason: String) async throws
+}
+
+/// Why the server closes a connection: a WebSocket close code and a short reason.
+public struct CloseReason: Sendable, Equatable, Error {
+    public let code: UInt16
+    public let reason: String
+    public init(code: UInt16, reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    /// The server is shutting down (1001).
+    public static let goingAway = CloseReason(code: 1001, reason: "Server shutting down")
+    /// The same device joined the room again on another connection.
+    public static let replaced = CloseReason(code: 4409, reason: "Replaced by a newer connection of this device")
+    /// The client kept sending after being refused by the rate limit.
+    public static let rateLimitAbuse = CloseReason(code: 4429, reason: "Rate limit exceeded repeatedly")
+    /// The client read too slowly and its outbound queue passed the configured bound.
+    public static let slowConsumer = CloseReason(code: 4508, reason: "Too slow reading: rejoin with lastSeq")
+}

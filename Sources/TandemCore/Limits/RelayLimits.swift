@@ -1,0 +1,33 @@
+/// The relay's explicit limits. Every one is configurable; errors that enforce them name them.
+public struct RelayLimits: Sendable, Equatable {
+    /// Most rooms held at once (rooms with members or with offline buffers).
+    public var maxRooms: Int = 10_000
+    /// Most devices connected to one room at once.
+    public var maxMembersPerRoom: Int = 10
+    /// Largest message a client may send, in bytes.
+    public var maxMessageBytes: Int = 1 << 20
+    /// How long messages for a device that left are held in memory, in milliseconds.
+    public var bufferTTLMillis: Int64 = 60_000
+    /// Most bytes buffered for one offline device; past it the buffer is dropped and the device
+    /// catches up from storage with lastSeq.
+    public var maxBufferBytes: Int = 4 << 20
+    /// Most bytes queued for sending to one connection before it is cut as a slow consumer.
+    public var maxOutboundBytes: Int = 16 << 20
+    /// Per-connection message rate.
+    public var rate = RateLimit()
+
+    public init() {}
+}
+
+/// A per-connection token bucket plus the rule that cuts clients which ignore it.
+public struct RateLimit: Sendable, Equatable {
+    /// Sustained messages per second.
+    public var messagesPerSecond: Double = 100
+    /// Messages that may arrive at once after a quiet period.
+    public var burst: Double = 200
+    /// Refused messages within `abuseWindowMillis` that close the connection.
+    public var abuseRefusals: Int = 100
+    public var abuseWindowMillis: Int64 = 10_000
+
+    public init() {}
+}

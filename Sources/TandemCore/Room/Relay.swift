@@ -1,0 +1,167 @@
+import Synchronization
+
+/// The core of Tandem: the rooms of one server, their admission rules, limits and message log.
+///
+/// Wire adapters turn frames into calls on `Relay` and `Membership`; they never see each other.
+public final class Relay: Sendable {
+    private enum Slot {
+        case loading(Task<Room, any Error>)
+        case ready(Room)
+    }
+
+    private struct Registry {
+        var rooms: [RoomID: Slot] = [:]
+        var draining = false
+    }
+
+    public let limits: RelayLimits
+    public let log: MessageLog
+    public let clock: WallClock
+    private let registry = Mutex(Registry())
+    private let connectionCount = Atomic<Int>(0)
+
+    public init(limits: RelayLimits, log: MessageLog, clock: WallClock = .system) {
+        self.limits = limits
+        self.log = log
+        self.clock = clock
+    }
+
+    /// Admits `device` to `room`, delivering its events to `outbox` from now on.
+    ///
+    /// - Parameter resuming: the device will catch up from storage (it sent lastSeq), so its
+    ///   in-memory offline buffer is not replayed.
+    public func join(
+        room roomID: RoomID, device: DeviceID, resuming: Bool, outbox: any Outbox
+    ) async throws(JoinError) -> (Membership, Admission) {
+        while true {
+            let room = try await openRoom(roomID)
+            do throws(Room.AdmitError) {
+                let (admission, isNew) = try room.admit(device, outbox: outbox, resuming: resuming, now: clock.now())
+                if isNew { connectionCount.add(1, ordering: .relaxed) }
+                return (Membership(relay: self, room: room, device: device, outbox: outbox), admission)
+            } catch {
+                switch error {
+                case .full(let limit):
+                    releaseIfIdle(room)
+                    throw .roomFull(limit: limit)
+                case .closed:
+                    continue  // swept between lookup and admission; open it again
+                }
+            }
+        }
+    }
+
+    /// Number of rooms held (with members or offline buffers).
+    public var roomCount: Int { registry.withLock { $0.rooms.count } }
+
+    /// Number of connected members across all rooms.
+    public var connections: Int { connectionCount.load(ordering: .relaxed) }
+
+    /// The room, if it is held.
+    public func room(_ id: RoomID) -> Room? {
+        registry.withLock { registry in
+            if case .ready(let room) = registry.rooms[id] { return room }
+            return nil
+        }
+    }
+
+    /// Expires offline buffers and forgets rooms with neither members nor buffers.
+    public func sweep() {
+        let now = clock.now()
+        let rooms = registry.withLock { registry in
+            registry.rooms.values.compactMap { slot -> Room? in
+                if case .ready(let room) = slot { return room }
+                return nil
+            }
+        }
+        for room in rooms where room.sweep(now: now) {
+            forget(room)
+        }
+    }
+
+    /// Refuses new joins and closes every connection with `reason`; used at shutdown.
+    public func drain(_ reason: CloseReason = .goingAway) {
+        let rooms = registry.withLock { registry in
+            registry.draining = true
+            return registry.rooms.values.compactMap { slot -> Room? in
+                if case .ready(let room) = slot { return room }
+                return nil
+            }
+        }
+        for room in rooms { room.closeAll(reason) }
+    }
+
+    func leave(_ membership: Membership) {
+        let room = membership.room
+        if room.remove(membership.device, outbox: membership.outbox, now: clock.now()) {
+            connectionCount.subtract(1, ordering: .relaxed)
+        }
+        releaseIfIdle(room)
+    }
+
+    private func releaseIfIdle(_ room: Room) {
+        if room.sweep(now: clock.now()) { forget(room) }
+    }
+
+    private func forget(_ room: Room) {
+        registry.withLock { registry in
+            if case .ready(let held) = registry.rooms[room.id], held === room {
+                registry.rooms[room.id] = nil
+            }
+        }
+    }
+
+    private func openRoom(_ id: RoomID) async throws(JoinError) -> Room {
+        let slot = try registry.withLock { registry throws(JoinError) -> Slot in
+            guard !registry.draining else { throw .shuttingDown }
+            if let slot = registry.rooms[id] { return slot }
+            guard registry.rooms.count < limits.maxRooms else { throw .tooManyRooms(limit: limits.maxRooms) }
+            let task = Task { [log, limits] in
+                // A room forgotten a moment ago may still have messages waiting for commit.
+                await log.flush()
+                let lastSeq = try await log.store.lastSeq(of: id)
+                return Room(id: id, lastSeq: lastSeq, limits: limits, log: log)
+            }
+            registry.rooms[id] = .loading(task)
+            return .loading(task)
+        }
+        switch slot {
+        case .ready(let room):
+            return room
+        case .loading(let task):
+            do {
+                let room = try await task.value
+                registry.withLock { registry in
+                    if case .loading = registry.rooms[id] { registry.rooms[id] = .ready(room) }
+                }
+                return room
+            } catch {
+                registry.withLock { registry in
+                    if case .loading = registry.rooms[id] { registry.rooms[id] = nil }
+                }
+                throw .storageUnavailable(String(describing: error))
+            }
+        }
+    }
+}
+
+/// One connection's place in a room: how it sends, and how it leaves.
+public struct Membership: Sendable {
+    let relay: Relay
+    public let room: Room
+    public let device: DeviceID
+    let outbox: any Outbox
+
+    /// Sequences, stores and routes a message from this member.
+    public func send(
+        to recipient: Recipient, render: (_ seq: UInt64, _ createdAt: Int64) -> WireFrame
+    ) throws(SendError) -> RoomMessage {
+        try room.publish(from: device, via: outbox, to: recipient, now: relay.clock.now(), render: render)
+    }
+
+    /// Leaves the room: peers are told, a new host is elected if needed, and messages for this
+    /// device are buffered for the configured time.
+    public func leave() {
+        relay.leave(self)
+    }
+}

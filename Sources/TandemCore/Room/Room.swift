@@ -1,0 +1,186 @@
+import Synchronization
+
+/// One room: its members, host, sequence counter and offline buffers, behind one lock.
+///
+/// Sequencing, appending to the log and handing the message to every recipient's outbox happen in
+/// one critical section, so each member sees messages in seq order and a joining member's
+/// `roomSeq` splits history cleanly into "from storage" and "live".
+public final class Room: Sendable {
+    struct Member {
+        let device: DeviceID
+        let outbox: any Outbox
+        let joinedAt: Int64
+    }
+
+    struct State {
+        var members: [Member] = []
+        var host: DeviceID?
+        var lastSeq: UInt64
+        var buffers: [DeviceID: OfflineBuffer] = [:]
+        var closed = false
+    }
+
+    enum AdmitError: Error {
+        case closed
+        case full(limit: Int)
+    }
+
+    public let id: RoomID
+    private let limits: RelayLimits
+    private let log: MessageLog
+    private let state: Mutex<State>
+
+    init(id: RoomID, lastSeq: UInt64, limits: RelayLimits, log: MessageLog) {
+        self.id = id
+        self.limits = limits
+        self.log = log
+        self.state = Mutex(State(lastSeq: lastSeq))
+    }
+
+    /// Adds `device`, replacing an older connection of the same device (closed with `.replaced`).
+    /// `resuming` is true when the device will catch up from storage, which makes its offline buffer
+    /// redundant.
+    func admit(_ device: DeviceID, outbox: any Outbox, resuming: Bool, now: Int64) throws(AdmitError) -> (Admission, isNew: Bool) {
+        var replaced: (any Outbox)?
+        var notify: [any Outbox] = []
+        var hostChanged = false
+        let admission = try state.withLock { state throws(AdmitError) -> Admission in
+            guard !state.closed else { throw .closed }
+            if let index = state.members.firstIndex(where: { $0.device == device }) {
+                replaced = state.members[index].outbox
+                state.members[index] = Member(device: device, outbox: outbox, joinedAt: state.members[index].joinedAt)
+            } else {
+                guard state.members.count < limits.maxMembersPerRoom else { throw .full(limit: limits.maxMembersPerRoom) }
+                notify = state.members.map(\.outbox)
+                state.members.append(Member(device: device, outbox: outbox, joinedAt: now))
+                if state.host == nil {
+                    state.host = device
+                    hostChanged = true
+                }
+            }
+            let buffer = state.buffers.removeValue(forKey: device)
+            let usable = buffer.map { $0.expiresAt > now } ?? false
+            return Admission(
+                host: state.host,
+                peers: state.members.lazy.filter { $0.device != device }.map(\.device),
+                roomSeq: state.lastSeq,
+                buffered: resuming || !usable ? [] : buffer?.messages ?? [],
+                bufferOverflowed: !resuming && usable && buffer?.overflowed == true,
+                catchUpTicket: log.lastTicket
+            )
+        }
+        replaced?.close(.replaced)
+        for peer in notify {
+            peer.deliver(.peerJoined(room: id, device: device))
+            if hostChanged { peer.deliver(.hostChanged(room: id, host: device)) }
+        }
+        return (admission, replaced == nil)
+    }
+
+    /// Removes the member connected through `outbox`; no-op if it was already replaced.
+    /// Returns whether a member was removed.
+    func remove(_ device: DeviceID, outbox: any Outbox, now: Int64) -> Bool {
+        var notify: [any Outbox] = []
+        var newHost: DeviceID??
+        let removed = state.withLock { state -> Bool in
+            guard let index = state.members.firstIndex(where: { $0.device == device && $0.outbox === outbox }) else {
+                return false
+            }
+            state.members.remove(at: index)
+            if state.host == device {
+                // The longest-connected remaining member takes over at once.
+                state.host = state.members.first?.device
+                newHost = .some(state.host)
+            }
+            if limits.bufferTTLMillis > 0 {
+                state.buffers[device] = OfflineBuffer(expiresAt: now + limits.bufferTTLMillis, maxBytes: limits.maxBufferBytes)
+            }
+            notify = state.members.map(\.outbox)
+            return true
+        }
+        for peer in notify {
+            peer.deliver(.peerLeft(room: id, device: device))
+            if let newHost { peer.deliver(.hostChanged(room: id, host: newHost)) }
+        }
+        return removed
+    }
+
+    /// Sequences a message, queues it for storage and delivers it to its recipients.
+    ///
+    /// `render` builds the frame members receive from the assigned seq and server time; it runs
+    /// inside the room's critical section, so it must be cheap.
+    public func publish(
+        from sender: DeviceID,
+        via outbox: any Outbox,
+        to recipient: Recipient,
+        now: Int64,
+        render: (_ seq: UInt64, _ createdAt: Int64) -> WireFrame
+    ) throws(SendError) -> RoomMessage {
+        try state.withLock { state throws(SendError) -> RoomMessage in
+            guard state.members.contains(where: { $0.device == sender && $0.outbox === outbox }) else {
+                throw .notMember
+            }
+            let addressee: Addressee
+            switch recipient {
+            case .broadcast:
+                addressee = .broadcast
+            case .host:
+                guard let host = state.host else { throw .noHost }
+                guard host != sender else { throw .selfAddressed }
+                addressee = .device(host)
+            case .device(let target):
+                guard target != sender else { throw .selfAddressed }
+                addressee = .device(target)
+            }
+            state.lastSeq += 1
+            let message = RoomMessage(
+                room: id, seq: state.lastSeq, sender: sender, addressee: addressee,
+                body: render(state.lastSeq, now), createdAt: now
+            )
+            log.append(message)
+            switch addressee {
+            case .broadcast:
+                for member in state.members where member.device != sender {
+                    member.outbox.deliver(.message(message))
+                }
+                for device in state.buffers.keys where device != sender {
+                    state.buffers[device]?.append(message)
+                }
+            case .device(let target):
+                if let member = state.members.first(where: { $0.device == target }) {
+                    member.outbox.deliver(.message(message))
+                } else {
+                    state.buffers[target]?.append(message)
+                }
+            }
+            return message
+        }
+    }
+
+    /// Drops expired offline buffers; marks the room closed (and returns true) when it holds
+    /// neither members nor buffers, so the relay can forget it.
+    func sweep(now: Int64) -> Bool {
+        state.withLock { state in
+            state.buffers = state.buffers.filter { $0.value.expiresAt > now }
+            if state.members.isEmpty && state.buffers.isEmpty {
+                state.closed = true
+            }
+            return state.closed
+        }
+    }
+
+    /// Closes every member's connection with `reason`.
+    func closeAll(_ reason: CloseReason) {
+        let outboxes = state.withLock { $0.members.map(\.outbox) }
+        for outbox in outboxes { outbox.close(reason) }
+    }
+
+    /// The current host, if any.
+    public var host: DeviceID? { state.withLock { $0.host } }
+
+    /// Connected devices, longest-connected first.
+    public var members: [DeviceID] { state.withLock { $0.members.map(\.device) } }
+
+    /// The last sequence number assigned.
+    public var lastSeq: UInt64 { state.withLock { $0.lastSeq } }
+}

@@ -1,0 +1,29 @@
+/// One message in a room's log: sequenced, addressed and timestamped by the relay.
+public struct RoomMessage: Sendable, Equatable {
+    public let room: RoomID
+    /// Position in the room's log; strictly increasing from 1, never reused.
+    public let seq: UInt64
+    public let sender: DeviceID
+    public let addressee: Addressee
+    /// The frame exactly as members receive it.
+    public let body: WireFrame
+    /// Server time of sequencing, milliseconds since 1970.
+    public let createdAt: Int64
+
+    public init(room: RoomID, seq: UInt64, sender: DeviceID, addressee: Addressee, body: WireFrame, createdAt: Int64) {
+        self.room = room
+        self.seq = seq
+        self.sender = sender
+        self.addressee = addressee
+        self.body = body
+        self.createdAt = createdAt
+    }
+}
+
+/// What happens in a room that a member is told about.
+public enum RoomEvent: Sendable, Equatable {
+    case message(RoomMessage)
+    case hostChanged(room: RoomID, host: DeviceID?)
+    case peerJoined(room: RoomID, device: DeviceID)
+    case peerLeft(room: RoomID, device: DeviceID)
+}

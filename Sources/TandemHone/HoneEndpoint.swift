@@ -1,0 +1,129 @@
+import Logging
+import TandemCore
+
+/// The Hone relay protocol as an adapter: turns one WebSocket connection's frames into relay
+/// operations and relay events back into frames.
+///
+/// A connection's life: the first frame must be a join; then one task reads and relays the
+/// client's messages while another writes `joined`, the catch-up (stored messages after the
+/// client's lastSeq, or its offline buffer), and then live events in order.
+public struct HoneEndpoint: Sendable {
+    public let relay: Relay
+    public let access: any AccessPolicy
+    public let logger: Logger
+    /// Most messages in one `deltas` frame (Hone's page size).
+    public static let deltasPageSize = 1000
+    /// Soft bound on one `deltas` frame's bytes; a page ends early once past it.
+    public static let deltasPageBytes = 4 << 20
+
+    public init(relay: Relay, access: any AccessPolicy, logger: Logger) {
+        self.relay = relay
+        self.access = access
+        self.logger = logger
+    }
+
+    /// Serves one connection until it closes.
+    public func serve<Inbound: AsyncSequence>(inbound: Inbound, connection: some WireConnection) async
+    where Inbound.Element == WireFrame {
+        var frames = inbound.makeAsyncIterator()
+        guard let first = try? await frames.next() else { return }
+        let join: HoneJoin
+        switch HoneJoin.parse(first) {
+        case .success(let parsed): join = parsed
+        case .failure(let error): return await reject(error, connection)
+        }
+        do {
+            _ = try await access.authorize(token: join.token, device: join.device, room: join.room)
+        } catch {
+            return await reject(.from(error), connection)
+        }
+        let queue = OutboundQueue(maxBytes: relay.limits.maxOutboundBytes)
+        let membership: Membership
+        let admission: Admission
+        do {
+            (membership, admission) = try await relay.join(
+                room: join.room, device: join.device, resuming: join.lastSeq != nil, outbox: queue)
+        } catch {
+            return await reject(.from(error), connection)
+        }
+        let logger = self.logger.with(room: join.room, device: join.device)
+        logger.debug("joined", metadata: ["roomSeq": "\(admission.roomSeq)"])
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await writeAll(join: join, admission: admission, queue: queue, connection: connection)
+            }
+            var reader = HoneReader(membership: membership, queue: queue, limits: relay.limits, clock: relay.clock)
+            while let frame = try? await frames.next() {
+                reader.receive(frame)
+            }
+            membership.leave()
+            queue.finish()
+            group.cancelAll()
+        }
+        logger.debug("left")
+    }
+
+    private func reject(_ error: HoneError, _ connection: some WireConnection) async {
+        try? await connection.send(.text(HoneFrames.error(error)))
+        try? await connection.close(code: error.close ?? 4400, reason: error.text)
+    }
+
+    private func writeAll(join: HoneJoin, admission: Admission, queue: OutboundQueue, connection: some WireConnection)
+        async
+    {
+        do {
+            try await connection.send(.text(HoneFrames.joined(join, admission)))
+            if let lastSeq = join.lastSeq {
+                try await replay(join: join, after: lastSeq, through: admission.roomSeq, admission: admission, connection)
+            } else {
+                for message in admission.buffered { try await connection.send(message.body) }
+            }
+            for await item in queue {
+                switch item {
+                case .event(let event): try await connection.send(HoneFrames.event(event))
+                case .frame(let frame): try await connection.send(frame)
+                case .close(let reason): try await connection.close(code: reason.code, reason: reason.reason)
+                }
+            }
+        } catch {
+            // The socket is gone; the reader sees the end of input and leaves the room.
+            logger.debug("write failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Sends every stored message in `(after, through]` this device is entitled to, in pages.
+    private func replay(
+        join: HoneJoin, after: UInt64, through: UInt64, admission: Admission, _ connection: some WireConnection
+    ) async throws {
+        guard after < through else { return }
+        await relay.log.waitUntilDurable(admission.catchUpTicket)
+        var cursor = after
+        while cursor < through, !Task.isCancelled {
+            let batch = try await relay.log.store.messages(
+                in: join.room, for: join.device, after: cursor, through: through, limit: Self.deltasPageSize)
+            guard let last = batch.last else { return }
+            var start = batch.startIndex
+            var bytes = 0
+            for index in batch.indices {
+                bytes += batch[index].body.byteCount
+                if bytes >= Self.deltasPageBytes || index == batch.index(before: batch.endIndex) {
+                    try await connection.send(.text(HoneFrames.deltas(room: join.room, batch[start...index])))
+                    start = index + 1
+                    bytes = 0
+                }
+            }
+            cursor = last.seq
+            if batch.count < Self.deltasPageSize { return }
+        }
+    }
+}
+
+extension Logger {
+    func with(room: RoomID, device: DeviceID) -> Logger {
+        var logger = self
+        logger[metadataKey: "room"] = "\(room)"
+        logger[metadataKey: "device"] = "\(device)"
+        return logger
+    }
+}

@@ -1,0 +1,89 @@
+import TandemCore
+
+/// Builds every frame the Hone adapter sends, except relayed messages (stored pre-rendered).
+enum HoneFrames {
+    struct Joined: Encodable {
+        let type = "joined"
+        let room: String
+        let device: String
+        let host: String?
+        let isHost: Bool
+        let peers: [String]
+        let roomSeq: UInt64
+        let bufferOverflowed: Bool?
+    }
+
+    struct Deltas: Encodable {
+        struct Delta: Encodable {
+            let seq: UInt64
+            let deviceId: String
+            /// The message exactly as it was relayed, as a JSON string (Hone's shape).
+            let payload: String
+            let createdAt: Int64
+        }
+        let type = "deltas"
+        let room: String
+        let deltas: [Delta]
+    }
+
+    struct HostChanged: Encodable {
+        let type = "host"
+        let room: String
+        let host: String?
+    }
+
+    struct Peer: Encodable {
+        let type: String
+        let room: String
+        let device: String
+    }
+
+    struct ErrorFrame: Encodable {
+        let type = "error"
+        let error: String
+        let code: String
+        let limit: Int?
+    }
+
+    static func joined(_ join: HoneJoin, _ admission: Admission) -> String {
+        HoneJSON.encode(
+            Joined(
+                room: join.room.rawValue, device: join.device.rawValue, host: admission.host?.rawValue,
+                isHost: admission.host == join.device, peers: admission.peers.map(\.rawValue),
+                roomSeq: admission.roomSeq, bufferOverflowed: admission.bufferOverflowed ? true : nil))
+    }
+
+    static func deltas(room: RoomID, _ messages: some Collection<RoomMessage>) -> String {
+        HoneJSON.encode(
+            Deltas(
+                room: room.rawValue,
+                deltas: messages.map { message in
+                    let payload: String
+                    switch message.body {
+                    case .text(let text): payload = text
+                    case .binary(let bytes): payload = String(decoding: bytes, as: UTF8.self)
+                    }
+                    return .init(
+                        seq: message.seq, deviceId: message.sender.rawValue, payload: payload,
+                        createdAt: message.createdAt)
+                }))
+    }
+
+    static func error(_ error: HoneError) -> String {
+        HoneJSON.encode(ErrorFrame(error: error.text, code: error.code, limit: error.limit))
+    }
+
+    /// The frame a member receives for a room event.
+    static func event(_ event: RoomEvent) -> WireFrame {
+        switch event {
+        case .message(let message):
+            message.body
+        case .hostChanged(let room, let host):
+            .text(HoneJSON.encode(HostChanged(room: room.rawValue, host: host?.rawValue)))
+        case .peerJoined(let room, let device):
+            .text(HoneJSON.encode(Peer(type: "peer-joined", room: room.rawValue, device: device.rawValue)))
+        case .peerLeft(let room, let device):
+            .text(HoneJSON.encode(Peer(type: "peer-left", room: room.rawValue, device: device.rawValue)))
+        }
+    }
+}

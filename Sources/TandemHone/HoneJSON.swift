@@ -1,0 +1,45 @@
+import Foundation
+
+/// The adapter's only door to JSON: Foundation's parser and serializer, never a hand-written one.
+enum HoneJSON {
+    /// The text as a JSON object, or nil when it is not one.
+    static func object(_ text: String) -> [String: Any]? {
+        guard let data = text.data(using: .utf8),
+            let value = try? JSONSerialization.jsonObject(with: data, options: [])
+        else { return nil }
+        return value as? [String: Any]
+    }
+
+    /// Serializes a dictionary built from parsed JSON (so always serializable).
+    static func text(_ object: [String: Any]) -> String? {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])
+        else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A JSON number that is a whole number >= 0, as UInt64.
+    static func nonNegativeInteger(_ value: Any) -> UInt64? {
+        guard let number = value as? NSNumber, !isBoolean(number) else { return nil }
+        switch UInt8(bitPattern: number.objCType.pointee) {
+        case UInt8(ascii: "f"), UInt8(ascii: "d"):
+            let double = number.doubleValue
+            guard double >= 0, double.rounded() == double, double < 1.8e19 else { return nil }
+            return UInt64(double)
+        default:
+            return number.int64Value >= 0 || number.uint64Value > UInt64(Int64.max) ? number.uint64Value : nil
+        }
+    }
+
+    /// Foundation parses JSON true/false into NSNumber, which casts to Int; tell them apart.
+    static func isBoolean(_ number: NSNumber) -> Bool {
+        UInt8(bitPattern: number.objCType.pointee) == UInt8(ascii: "c")
+    }
+
+    static func encode<Value: Encodable>(_ value: Value) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        // Encoding plain structs of strings and numbers cannot fail.
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

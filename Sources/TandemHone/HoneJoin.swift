@@ -1,0 +1,45 @@
+import Foundation
+import TandemCore
+
+/// The first frame of a Hone connection: `{"type":"join","room","device","token"?,"lastSeq"?}`.
+struct HoneJoin: Equatable {
+    let room: RoomID
+    let device: DeviceID
+    let token: String?
+    /// Present when the client resumes: it has everything up to this room seq.
+    let lastSeq: UInt64?
+
+    static let maxIdentifierLength = 128
+
+    /// Parses and validates a join frame, with Hone's error texts in Hone's order.
+    static func parse(_ frame: WireFrame) -> Result<HoneJoin, HoneError> {
+        guard case .text(let text) = frame, let object = HoneJSON.object(text),
+            object["type"] as? String == "join"
+        else { return .failure(.joinRequired) }
+        guard let roomValue = object["room"] else { return .failure(.missingRoom) }
+        guard let deviceValue = object["device"] else { return .failure(.missingDevice) }
+        guard let room = roomValue as? String else { return .failure(.invalidJoinField("room", "must be a string")) }
+        guard let device = deviceValue as? String else {
+            return .failure(.invalidJoinField("device", "must be a string"))
+        }
+        guard !room.isEmpty, !device.isEmpty else { return .failure(.emptyRoomOrDevice) }
+        guard room.count <= maxIdentifierLength, device.count <= maxIdentifierLength else {
+            return .failure(.invalidJoinField("room or device", "at most \(maxIdentifierLength) characters"))
+        }
+        var token: String?
+        if let tokenValue = object["token"], !(tokenValue is NSNull) {
+            guard let string = tokenValue as? String else {
+                return .failure(.invalidJoinField("token", "must be a string"))
+            }
+            token = string
+        }
+        var lastSeq: UInt64?
+        if let seqValue = object["lastSeq"], !(seqValue is NSNull) {
+            guard let seq = HoneJSON.nonNegativeInteger(seqValue) else {
+                return .failure(.invalidJoinField("lastSeq", "must be a non-negative integer"))
+            }
+            lastSeq = seq
+        }
+        return .success(HoneJoin(room: RoomID(room), device: DeviceID(device), token: token, lastSeq: lastSeq))
+    }
+}

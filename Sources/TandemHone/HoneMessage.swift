@@ -1,0 +1,43 @@
+import TandemCore
+
+/// A relayed message `{"from","to","room","payload",...}`, validated against the joined member and
+/// pre-rendered so that sequencing only appends the server's fields.
+struct HoneMessage {
+    let recipient: Recipient
+    /// The message serialized without its closing brace; `seq` and `ts` are appended per message.
+    private let openObject: String
+
+    static let maxAddressLength = 128
+
+    static func parse(_ text: String, device: DeviceID, room: RoomID) -> Result<HoneMessage, HoneError> {
+        guard var object = HoneJSON.object(text) else { return .failure(.invalidJSON) }
+        if object["type"] as? String == "join" { return .failure(.alreadyJoined) }
+        var fields: [String: String] = [:]
+        for name in ["from", "to", "room"] {
+            guard let value = object[name] as? String, !value.isEmpty else { return .failure(.missingField(name)) }
+            fields[name] = value
+        }
+        let from = fields["from"] ?? "", to = fields["to"] ?? "", roomName = fields["room"] ?? ""
+        for (name, value) in [("from", from), ("to", to)] where value.count > maxAddressLength {
+            return .failure(.fieldTooLong(name, limit: maxAddressLength))
+        }
+        guard from == device.rawValue else { return .failure(.senderMismatch) }
+        guard roomName == room.rawValue else { return .failure(.roomMismatch) }
+        // seq and ts belong to the server; a client's own values are replaced.
+        object["seq"] = nil
+        object["ts"] = nil
+        guard let serialized = HoneJSON.text(object), serialized.hasSuffix("}") else { return .failure(.invalidJSON) }
+        let recipient: Recipient =
+            switch to {
+            case "host": .host
+            case "broadcast": .broadcast
+            default: .device(DeviceID(to))
+            }
+        return .success(HoneMessage(recipient: recipient, openObject: String(serialized.dropLast())))
+    }
+
+    /// The frame members receive: the message with the room `seq` and server time `ts` (ms).
+    func render(seq: UInt64, createdAt: Int64) -> WireFrame {
+        .text(openObject + ",\"seq\":\(seq),\"ts\":\(createdAt)}")
+    }
+}

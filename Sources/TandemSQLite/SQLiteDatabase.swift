@@ -1,0 +1,42 @@
+import GRDB
+
+/// Opens Tandem's SQLite file in WAL mode and brings its schema up to date.
+public enum SQLiteDatabase {
+    /// Opens (creating if needed) the database at `path` and runs every pending migration.
+    public static func open(path: String) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // NORMAL in WAL mode: a commit survives a process crash; fsync happens at checkpoints.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.busyMode = .timeout(5)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try migrator.migrate(pool)
+        return pool
+    }
+
+    /// Append-only list of schema migrations. Never edit a registered one; add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 room logs") { db in
+            try db.create(table: "room") { t in
+                t.primaryKey("roomId", .text)
+                t.column("lastSeq", .integer).notNull()
+                t.column("createdAt", .integer).notNull()
+            }
+            try db.create(table: "message", options: [.withoutRowID]) { t in
+                t.column("roomId", .text).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("sender", .text).notNull()
+                // NULL for a broadcast, else the device the message was addressed to.
+                t.column("recipient", .text)
+                t.column("isBinary", .boolean).notNull()
+                t.column("body", .blob).notNull()
+                t.column("createdAt", .integer).notNull()
+                t.primaryKey(["roomId", "seq"])
+            }
+            try db.create(index: "message_createdAt", on: "message", columns: ["createdAt"])
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import TandemCore
+
+/// `MessageStore` on a SQLite file through GRDB: one writer, concurrent readers (WAL), so
+/// catch-up reads never wait for live appends.
+public final class SQLiteMessageStore: MessageStore {
+    private let pool: DatabasePool
+
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    public func append(_ batch: [RoomMessage]) async throws {
+        guard !batch.isEmpty else { return }
+        try await pool.write { db in
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO message (roomId, seq, sender, recipient, isBinary, body, createdAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+            var highest: [String: (seq: UInt64, createdAt: Int64)] = [:]
+            for message in batch {
+                let recipient: String?
+                switch message.addressee {
+                case .broadcast: recipient = nil
+                case .device(let device): recipient = device.rawValue
+                }
+                let (isBinary, body): (Bool, Data) =
+                    switch message.body {
+                    case .text(let text): (false, Data(text.utf8))
+                    case .binary(let bytes): (true, Data(bytes))
+                    }
+                try insert.execute(arguments: [
+                    message.room.rawValue, Int64(message.seq), message.sender.rawValue, recipient, isBinary, body,
+                    message.createdAt,
+                ])
+                let room = message.room.rawValue
+                if (highest[room]?.seq ?? 0) < message.seq {
+                    highest[room] = (message.seq, message.createdAt)
+                }
+            }
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO room (roomId, lastSeq, createdAt) VALUES (?, ?, ?)
+                    ON CONFLICT(roomId) DO UPDATE SET lastSeq = max(lastSeq, excluded.lastSeq)
+                    """)
+            for (room, latest) in highest {
+                try upsert.execute(arguments: [room, Int64(latest.seq), latest.createdAt])
+            }
+        }
+    }
+
+    public func lastSeq(of room: RoomID) async throws -> UInt64 {
+        try await pool.read { db in
+            let seq = try Int64.fetchOne(db, sql: "SELECT lastSeq FROM room WHERE roomId = ?", arguments: [room.rawValue])
+            return UInt64(seq ?? 0)
+        }
+    }
+
+    public func messages(in room: RoomID, for device: DeviceID, after: UInt64, through: UInt64, limit: Int) async throws
+        -> [RoomMessage]
+    {
+        guard through > after, limit > 0 else { return [] }
+        return try await pool.read { db in
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT seq, sender, recipient, isBinary, body, createdAt FROM message
+                    WHERE roomId = ? AND seq > ? AND seq <= ?
+                      AND ((recipient IS NULL AND sender <> ?) OR recipient = ?)
+                    ORDER BY seq LIMIT ?
+                    """,
+                arguments: [room.rawValue, Int64(after), Int64(through), device.rawValue, device.rawValue, limit])
+            var messages: [RoomMessage] = []
+            while let row = try rows.next() {
+                let body: Data = row["body"]
+                let isBinary: Bool = row["isBinary"]
+                let recipient: String? = row["recipient"]
+                let seq: Int64 = row["seq"]
+                messages.append(
+                    RoomMessage(
+                        room: room,
+                        seq: UInt64(seq),
+                        sender: DeviceID(row["sender"]),
+                        addressee: recipient.map { .device(DeviceID($0)) } ?? .broadcast,
+                        body: isBinary ? .binary([UInt8](body)) : .text(String(decoding: body, as: UTF8.self)),
+                        createdAt: row["createdAt"]))
+            }
+            return messages
+        }
+    }
+
+    public func deleteMessages(createdBefore cutoff: Int64) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM message WHERE createdAt < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+}

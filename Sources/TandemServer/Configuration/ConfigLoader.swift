@@ -1,0 +1,109 @@
+import Foundation
+
+/// A configuration problem that stops start-up, with where it came from.
+public struct ConfigError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+}
+
+/// Reads settings from a KEY=VALUE file, then the environment, then command-line overrides, each
+/// overriding the one before, and validates every value against its key's rule.
+public struct ConfigLoader {
+    /// Where a value came from, for error messages.
+    enum Source: CustomStringConvertible {
+        case file(path: String, line: Int)
+        case environment(String)
+        case flag
+
+        var description: String {
+            switch self {
+            case .file(let path, let line): "\(path):\(line)"
+            case .environment(let name): "environment variable \(name)"
+            case .flag: "command line"
+            }
+        }
+    }
+
+    private(set) var values: [String: String] = [:]
+
+    public init() {}
+
+    /// Parses the text of a relay.conf: `#` comments, blank lines, `key = value` split on the first '='.
+    public mutating func applyFile(_ text: String, path: String) throws(ConfigError) {
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let source = Source.file(path: path, line: index + 1)
+            guard let equals = line.firstIndex(of: "=") else {
+                throw ConfigError(description: "\(source): expected KEY=VALUE, found '\(line)'")
+            }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            try set(key, value, from: source)
+        }
+    }
+
+    /// Applies `TANDEM_*` variables and Hone's legacy names. Unknown `TANDEM_*` names are errors.
+    public mutating func applyEnvironment(_ environment: [String: String]) throws(ConfigError) {
+        for key in ConfigKey.all {
+            for name in key.legacyEnvironment + [key.environmentName] {
+                if let value = environment[name] { try set(key.name, value, from: .environment(name)) }
+            }
+        }
+        let known = Set(ConfigKey.all.map(\.environmentName))
+        for name in environment.keys.sorted() where name.hasPrefix("TANDEM_") && !known.contains(name) {
+            throw ConfigError(
+                description: "environment variable \(name): unknown setting (allowed: \(known.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    /// Applies `key=value` overrides given on the command line.
+    public mutating func applyOverride(_ key: String, _ value: String) throws(ConfigError) {
+        try set(key, value, from: .flag)
+    }
+
+    private mutating func set(_ name: String, _ value: String, from source: Source) throws(ConfigError) {
+        guard let key = ConfigKey.named(name) else {
+            throw ConfigError(
+                description: "\(source): unknown key '\(name)' (allowed: \(ConfigKey.all.map(\.name).joined(separator: ", ")))")
+        }
+        guard key.kind.accepts(value) else {
+            throw ConfigError(description: "\(source): \(name) = '\(value)' is not \(key.kind.rule)")
+        }
+        values[name] = value
+    }
+
+    /// The validated configuration.
+    public func configuration() throws(ConfigError) -> ServerConfiguration {
+        try ServerConfiguration(settings: self)
+    }
+
+    func string(_ name: String) -> String? { values[name] ?? ConfigKey.named(name)?.defaultValue }
+    func integer(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
+    func number(_ name: String) -> Double? { string(name).flatMap { Double($0) } }
+    func boolean(_ name: String) -> Bool { string(name)?.lowercased() == "true" }
+}
+
+extension ConfigLoader {
+    /// Loads the configuration as `tandem serve` does: `configPath` (which must exist) or else
+    /// `./relay.conf` if present (unless `searchWorkingDirectory` is false), then `environment`,
+    /// then `overrides` in order.
+    public static func load(
+        configPath: String?, searchWorkingDirectory: Bool = true, environment: [String: String],
+        overrides: [(String, String)]
+    ) throws(ConfigError) -> (ServerConfiguration, fileUsed: String?) {
+        var loader = ConfigLoader()
+        let fallback = searchWorkingDirectory && FileManager.default.fileExists(atPath: "relay.conf") ? "relay.conf" : nil
+        if let path = configPath ?? fallback {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigError(description: "\(path): cannot read configuration file (\(error.localizedDescription))")
+            }
+            try loader.applyFile(text, path: path)
+        }
+        try loader.applyEnvironment(environment)
+        for (key, value) in overrides { try loader.applyOverride(key, value) }
+        return (try loader.configuration(), configPath ?? fallback)
+    }
+}

@@ -1,0 +1,77 @@
+import Logging
+import TandemCore
+
+/// The server's validated settings. Built once at start-up by `ConfigLoader`.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var httpPort: Int
+    public var webSocketPort: Int
+    /// Empty means development mode: tokens are not checked.
+    public var authSecret: String
+    public var acceptsLegacyTokens: Bool
+    public var allowInsecure: Bool
+    public var sqlitePath: String
+    public var limits: RelayLimits
+    /// WebSocket ping period; nil turns pings off.
+    public var pingInterval: Duration?
+    /// Stored messages older than this many days are deleted; 0 keeps them forever.
+    public var retentionDays: Int
+    public var logLevel: Logger.Level
+
+    /// Whether tokens go unchecked.
+    public var isDevelopmentMode: Bool { authSecret.isEmpty }
+
+    /// Whether `host` only accepts connections from this machine.
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    init(settings: ConfigLoader) throws(ConfigError) {
+        func required<T>(_ value: T?, _ name: String) throws(ConfigError) -> T {
+            guard let value else { throw ConfigError(description: "\(name): missing value") }
+            return value
+        }
+        host = try required(settings.string("host"), "host")
+        httpPort = try required(settings.integer("port"), "port")
+        if let explicit = settings.values["ws.port"], let port = Int(explicit) {
+            webSocketPort = port
+        } else {
+            webSocketPort = httpPort == 0 ? 0 : httpPort + 1
+        }
+        guard webSocketPort <= 65535 else {
+            throw ConfigError(description: "ws.port: port + 1 is past 65535; set ws.port explicitly")
+        }
+        guard webSocketPort == 0 || webSocketPort != httpPort else {
+            throw ConfigError(description: "ws.port: must differ from port (\(httpPort))")
+        }
+        authSecret = try required(settings.string("auth.secret"), "auth.secret")
+        acceptsLegacyTokens = settings.boolean("auth.legacy.tokens")
+        allowInsecure = settings.boolean("allow.insecure")
+        sqlitePath = try required(settings.string("sqlite.path"), "sqlite.path")
+
+        var limits = RelayLimits()
+        limits.maxRooms = try required(settings.integer("max.rooms"), "max.rooms")
+        limits.maxMembersPerRoom = try required(settings.integer("max.clients.per.room"), "max.clients.per.room")
+        limits.maxMessageBytes = try required(settings.integer("max.message.bytes"), "max.message.bytes")
+        limits.bufferTTLMillis = Int64(try required(settings.integer("buffer.ttl.seconds"), "buffer.ttl.seconds")) * 1000
+        limits.maxBufferBytes = try required(settings.integer("buffer.max.bytes"), "buffer.max.bytes")
+        limits.maxOutboundBytes = try required(settings.integer("outbound.max.bytes"), "outbound.max.bytes")
+        limits.rate.messagesPerSecond = try required(settings.number("rate.messages.per.second"), "rate.messages.per.second")
+        limits.rate.burst = Double(try required(settings.integer("rate.burst"), "rate.burst"))
+        limits.rate.abuseRefusals = try required(settings.integer("rate.abuse.refusals"), "rate.abuse.refusals")
+        self.limits = limits
+
+        let ping = try required(settings.integer("ping.interval.seconds"), "ping.interval.seconds")
+        pingInterval = ping > 0 ? .seconds(ping) : nil
+        retentionDays = try required(settings.integer("retention.days"), "retention.days")
+        logLevel = Logger.Level(rawValue: try required(settings.string("log.level"), "log.level")) ?? .info
+
+        if authSecret.isEmpty && !isLoopback && !allowInsecure {
+            throw ConfigError(
+                description: """
+                    auth.secret is empty, so tokens would not be checked, and host \(host) is reachable from \
+                    other machines. Set auth.secret, listen on 127.0.0.1, or set allow.insecure=true (--insecure).
+                    """)
+        }
+    }
+}

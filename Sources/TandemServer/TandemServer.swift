@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+import TandemAuth
+import TandemCore
+import TandemHone
+import TandemSQLite
+
+/// The addresses a running server listens on.
+public struct BoundPorts: Sendable, Equatable {
+    public var http: Int
+    public var webSocket: Int
+}
+
+/// Tandem's server: the relay core with SQLite storage, the Hone adapter, the HTTP port (with the
+/// relay at `/ws`) and the WebSocket-only port (relay at any path), under one service group.
+public struct TandemServer: Sendable {
+    public static let version = "0.1.0"
+
+    public let configuration: ServerConfiguration
+    public let relay: Relay
+    let logger: Logger
+    let startedAt = ContinuousClock.now
+
+    /// Opens storage and builds the relay; nothing listens until `makeServiceGroup` runs.
+    public init(configuration: ServerConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let pool = try SQLiteDatabase.open(path: configuration.sqlitePath)
+        let log = MessageLog(store: SQLiteMessageStore(pool: pool)) { [logger] error in
+            logger.error("storage commit failed; retrying", metadata: ["error": "\(error)"])
+        }
+        self.relay = Relay(limits: configuration.limits, log: log)
+    }
+
+    /// The services to run. `onReady` is called once both ports are bound.
+    public func makeServiceGroup(
+        gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
+        onReady: @escaping @Sendable (BoundPorts) async -> Void = { _ in }
+    ) -> ServiceGroup {
+        let ports = PortCollector(onReady: onReady)
+        let access = DeviceTokenPolicy(
+            signer: configuration.isDevelopmentMode
+                ? nil
+                : DeviceTokenSigner(secret: configuration.authSecret, acceptsLegacyTokens: configuration.acceptsLegacyTokens))
+        let hone = HoneEndpoint(relay: relay, access: access, logger: logger)
+        let maxFrame = configuration.limits.maxMessageBytes * 2
+        let webSocket = WebSocketServerConfiguration(
+            maxFrameSize: maxFrame,
+            autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
+            closeTimeout: .seconds(5))
+        let serve: @Sendable (WebSocketInboundStream, WebSocketOutboundWriter) async -> Void = { inbound, outbound in
+            await hone.serve(
+                inbound: inbound.wireFrames(maxSize: maxFrame), connection: WebSocketWireConnection(outbound: outbound))
+        }
+
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        addRoutes(to: router)
+        router.ws("/ws") { inbound, outbound, _ in await serve(inbound, outbound) }
+        let httpApp = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: webSocket)),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.httpPort), serverName: nil),
+            onServerRunning: { channel in await ports.bound(http: channel.localAddress?.port ?? 0) },
+            logger: logger)
+
+        // The WebSocket-only port upgrades any path, as Hone's did; plain HTTP gets the same routes.
+        let plainRouter = Router()
+        addRoutes(to: plainRouter)
+        let webSocketApp = Application(
+            router: plainRouter,
+            server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { _, _, _ in
+                .upgrade([:]) { inbound, outbound, _ in await serve(inbound, outbound) }
+            },
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.webSocketPort), serverName: nil),
+            onServerRunning: { channel in await ports.bound(webSocket: channel.localAddress?.port ?? 0) },
+            logger: logger)
+
+        let relayService = RelayService(relay: relay, retentionDays: configuration.retentionDays, logger: logger)
+        return ServiceGroup(
+            configuration: .init(
+                // Shut down in reverse: the relay first (1001 to every socket, flush), then the ports.
+                services: [
+                    .init(service: httpApp), .init(service: webSocketApp), .init(service: relayService),
+                ],
+                gracefulShutdownSignals: gracefulShutdownSignals,
+                logger: logger))
+    }
+
+    private func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        let relay = self.relay
+        let startedAt = self.startedAt
+        router.get("/health") { _, _ in
+            let uptime = ContinuousClock.now - startedAt
+            return HealthReport(
+                status: "ok",
+                uptime: uptime.components.seconds * 1000 + uptime.components.attoseconds / 1_000_000_000_000_000,
+                rooms: relay.roomCount, connections: relay.connections, version: Self.version)
+        }
+        router.get("/") { _, _ in "Tandem relay \(Self.version)\n" }
+    }
+}
+
+/// Collects the two bound ports and reports them once both are known.
+private actor PortCollector {
+    private var http: Int?
+    private var webSocket: Int?
+    private let onReady: @Sendable (BoundPorts) async -> Void
+
+    init(onReady: @escaping @Sendable (BoundPorts) async -> Void) {
+        self.onReady = onReady
+    }
+
+    func bound(http: Int) async {
+        self.http = http
+        await reportIfReady()
+    }
+
+    func bound(webSocket: Int) async {
+        self.webSocket = webSocket
+        await reportIfReady()
+    }
+
+    private func reportIfReady() async {
+        guard let http, let webSocket else { return }
+        await onReady(BoundPorts(http: http, webSocket: webSocket))
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TandemServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the relay: HTTP (health, /ws) and the WebSocket port.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "Address to listen on (setting: host).")
+    var host: String?
+
+    @Option(help: "HTTP port; the WebSocket port defaults to this + 1 (setting: port).")
+    var port: Int?
+
+    @Flag(help: "Allow development mode (no auth.secret) on a non-loopback address.")
+    var insecure = false
+
+    func run() async throws {
+        var overrides = try options.parsedOverrides()
+        if let host { overrides.append(("host", host)) }
+        if let port { overrides.append(("port", String(port))) }
+        if insecure { overrides.append(("allow.insecure", "true")) }
+
+        let configuration: ServerConfiguration
+        let file: String?
+        do {
+            (configuration, file) = try ConfigLoader.load(
+                configPath: options.config, environment: ProcessInfo.processInfo.environment, overrides: overrides)
+        } catch {
+            throw ValidationError("configuration: \(error)")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
+        let logger = Logger(label: "tandem")
+        let server = try TandemServer(configuration: configuration, logger: logger)
+        let group = server.makeServiceGroup { ports in
+            // Written unbuffered so it shows at once when stdout is a pipe or file.
+            FileHandle.standardOutput.write(Data((Self.banner(configuration, ports: ports, file: file) + "\n").utf8))
+        }
+        try await group.run()
+    }
+
+    static func banner(_ configuration: ServerConfiguration, ports: BoundPorts, file: String?) -> String {
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        var lines = [
+            "Tandem \(TandemServer.version)",
+            "  HTTP       http://\(host):\(ports.http)/  (health: /health, relay: ws://\(host):\(ports.http)/ws)",
+            "  WebSocket  ws://\(host):\(ports.webSocket)/",
+            "  Storage    \(configuration.sqlitePath)",
+            "  Config     \(file ?? "defaults (no relay.conf)")",
+        ]
+        if configuration.isDevelopmentMode {
+            lines.append("  DEVELOPMENT MODE: auth.secret is empty, so device tokens are NOT checked.")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TandemServer
+
+/// A real Tandem server on 127.0.0.1 with ephemeral ports and its own SQLite file.
+final class TestServer: Sendable {
+    let server: TandemServer
+    let ports: BoundPorts
+    let databasePath: String
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    /// Starts a server; `settings` are relay.conf keys applied over the test defaults.
+    static func start(_ settings: [String: String] = [:], databasePath: String? = nil) async throws -> TestServer {
+        let path = databasePath ?? TestServer.temporaryDatabasePath()
+        var overrides: [(String, String)] = [("port", "0"), ("sqlite.path", path), ("ping.interval.seconds", "0")]
+        overrides += settings.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let (configuration, _) = try ConfigLoader.load(configPath: nil, searchWorkingDirectory: false, environment: [:], overrides: overrides)
+        var logger = Logger(label: "tandem-test")
+        logger.logLevel = .warning
+        let server = try TandemServer(configuration: configuration, logger: logger)
+        let ready = Mailbox<BoundPorts>()
+        let group = server.makeServiceGroup(gracefulShutdownSignals: []) { ports in ready.put(ports) }
+        let task = Task { try await group.run() }
+        guard let ports = try await ready.next(timeout: .seconds(10)) else {
+            throw Timeout(description: "server did not start")
+        }
+        return TestServer(server: server, ports: ports, databasePath: path, group: group, task: task)
+    }
+
+    private init(server: TandemServer, ports: BoundPorts, databasePath: String, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.server = server
+        self.ports = ports
+        self.databasePath = databasePath
+        self.group = group
+        self.task = task
+    }
+
+    /// The WebSocket-only port, at any path.
+    var webSocketURL: String { "ws://127.0.0.1:\(ports.webSocket)/sync" }
+    /// The relay on the HTTP port.
+    var httpWebSocketURL: String { "ws://127.0.0.1:\(ports.http)/ws" }
+    var httpURL: String { "http://127.0.0.1:\(ports.http)" }
+
+    /// Graceful shutdown, as on SIGTERM.
+    func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+
+    static func temporaryDatabasePath() -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-tests-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent("relay.db").path
+    }
+}
+
+/// Opens a socket and joins; returns the socket and its `joined` reply.
+func join(
+    _ url: String, room: String, device: String, token: String? = nil, lastSeq: Int? = nil
+) async throws -> (TestSocket, [String: Any]) {
+    let socket = try await TestSocket.connect(url)
+    var frame: [String: Any] = ["type": "join", "room": room, "device": device]
+    if let token { frame["token"] = token }
+    if let lastSeq { frame["lastSeq"] = lastSeq }
+    socket.send(json: frame)
+    return (socket, try await socket.next())
+}

@@ -1,0 +1,105 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import NIOWebSocket
+
+/// A WebSocket client for tests: send text, await the next message with a deadline, observe the
+/// server's close code.
+final class TestSocket: Sendable {
+    enum Command: Sendable {
+        case text(String)
+        case binary([UInt8])
+        case close
+    }
+
+    private let received = Mailbox<String>()
+    private let commands = Mailbox<Command>()
+    private let closeFrames = Mailbox<WebSocketCloseFrame?>()
+    private let task: Task<Void, Never>
+
+    private init(url: String, ready: Mailbox<Void>) {
+        let received = self.received, commands = self.commands, closeFrames = self.closeFrames
+        var logger = Logger(label: "test-client")
+        logger.logLevel = .critical
+        task = Task {
+            let frame = try? await WebSocketClient.connect(
+                url: url, configuration: .init(maxFrameSize: 8 << 20), logger: logger
+            ) { inbound, outbound, _ in
+                ready.put(())
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        while let command = try? await commands.next(timeout: .seconds(3600)) {
+                            switch command {
+                            case .text(let text): try await outbound.write(.text(text))
+                            case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+                            case .close:
+                                try await outbound.close(.normalClosure, reason: nil)
+                                return
+                            }
+                        }
+                    }
+                    for try await message in inbound.messages(maxSize: 64 << 20) {
+                        if case .text(let text) = message { received.put(text) }
+                    }
+                    group.cancelAll()
+                }
+            }
+            received.finish()
+            closeFrames.put(frame)
+            ready.finish()
+        }
+    }
+
+    /// Opens a connection and waits until the WebSocket handshake completes.
+    static func connect(_ url: String) async throws -> TestSocket {
+        let ready = Mailbox<Void>()
+        let socket = TestSocket(url: url, ready: ready)
+        guard try await ready.next() != nil else { throw Timeout(description: "could not connect to \(url)") }
+        return socket
+    }
+
+    func send(_ text: String) { commands.put(.text(text)) }
+
+    func send(json object: [String: Any]) {
+        let data = try! JSONSerialization.data(withJSONObject: object)
+        send(String(decoding: data, as: UTF8.self))
+    }
+
+    func sendBinary(_ bytes: [UInt8]) { commands.put(.binary(bytes)) }
+
+    /// The next text message as a JSON object.
+    func next(timeout: Duration = .seconds(5)) async throws -> [String: Any] {
+        guard let text = try await received.next(timeout: timeout) else {
+            throw Timeout(description: "connection closed while waiting for a message")
+        }
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw Timeout(description: "not a JSON object: \(text)")
+        }
+        return object
+    }
+
+    /// Fails if a message arrives within `window`.
+    func expectSilence(for window: Duration = .milliseconds(300)) async throws -> String? {
+        do {
+            return try await received.next(timeout: window)
+        } catch is Timeout {
+            return nil
+        }
+    }
+
+    /// Waits for the server to close the connection; returns its close code and reason.
+    func closed(timeout: Duration = .seconds(10)) async throws -> (code: Int, reason: String?) {
+        while try await received.next(timeout: timeout) != nil {}
+        guard let frame = try await closeFrames.next(timeout: timeout), let frame else {
+            return (1006, nil)
+        }
+        let code = Int(UInt16(webSocketErrorCode: frame.closeCode))
+        return (code, frame.reason)
+    }
+
+    func close() async {
+        commands.put(.close)
+        _ = await task.value
+    }
+}
