@@ -50,9 +50,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
-        .testTarget(name: "TandemSQLiteTests", dependencies: ["TandemSQLite"]),
-        .testTarget(name: "TandemHoneTests", dependencies: ["TandemHone"]),
-        .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth"]),
+        .testTarget(name: "TandemSQLiteTests", dependencies: ["TandemSQLite", "TandemCore"]),
+        .testTarget(name: "TandemHoneTests", dependencies: ["TandemHone", "TandemCore"]),
+        .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore"]),
         .testTarget(name: "TandemServerTests", dependencies: ["TandemServer"]),
         .testTarget(
             name: "TandemEndToEndTests",

@@ -25,8 +25,11 @@ enum HoneJSON {
             let double = number.doubleValue
             guard double >= 0, double.rounded() == double, double < 1.8e19 else { return nil }
             return UInt64(double)
+        case UInt8(ascii: "Q"), UInt8(ascii: "L"), UInt8(ascii: "I"), UInt8(ascii: "S"), UInt8(ascii: "C"):
+            return number.uint64Value
         default:
-            return number.int64Value >= 0 || number.uint64Value > UInt64(Int64.max) ? number.uint64Value : nil
+            let value = number.int64Value
+            return value >= 0 ? UInt64(value) : nil
         }
     }
 

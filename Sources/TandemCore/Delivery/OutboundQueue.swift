@@ -64,6 +64,9 @@ public final class OutboundQueue: Outbox, AsyncSequence {
     /// Whether the queue accepts no more items.
     public var isClosed: Bool { state.withLock { $0.closed } }
 
+    /// Items waiting to be written.
+    public var queuedItemCount: Int { state.withLock { $0.items.count - $0.head } }
+
     /// Bytes waiting to be written.
     public var queuedBytes: Int { state.withLock { $0.bytes } }
 

@@ -1,0 +1,66 @@
+import Testing
+@testable import TandemCore
+
+@Suite("Rate limits and outbound queues")
+struct LimitTests {
+    @Test("a token bucket allows the burst, then the rate")
+    func tokenBucket() {
+        var bucket = TokenBucket(ratePerSecond: 10, capacity: 3, now: 0)
+        var take = false
+        for _ in 0..<3 { take = bucket.take(now: 0); #expect(take) }
+        take = bucket.take(now: 0); #expect(!take)
+        take = bucket.take(now: 50); #expect(!take)
+        take = bucket.take(now: 100); #expect(take)
+        take = bucket.take(now: 100); #expect(!take)
+        for _ in 0..<3 { take = bucket.take(now: 10_000); #expect(take) }
+        take = bucket.take(now: 10_000); #expect(!take)
+    }
+
+    @Test("a limiter turns repeated refusals within the window into abuse")
+    func abuse() {
+        var limit = RateLimit()
+        limit.messagesPerSecond = 1
+        limit.burst = 1
+        limit.abuseRefusals = 3
+        limit.abuseWindowMillis = 1000
+        var limiter = RateLimiter(limit, now: 0)
+        var verdict = RateLimiter.Verdict.allowed
+        verdict = limiter.check(now: 0); #expect(verdict == .allowed)
+        verdict = limiter.check(now: 1); #expect(verdict == .refused)
+        verdict = limiter.check(now: 2); #expect(verdict == .refused)
+        verdict = limiter.check(now: 3); #expect(verdict == .refused)
+        verdict = limiter.check(now: 4); #expect(verdict == .abusive)
+        var patient = RateLimiter(limit, now: 0)
+        for second in 0..<20 {
+            #expect(patient.check(now: Int64(second) * 1000) == .allowed)
+        }
+    }
+
+    @Test("an outbound queue past its byte bound closes itself as a slow consumer")
+    func slowConsumer() async {
+        let queue = OutboundQueue(maxBytes: 10)
+        queue.send(.text("12345"))
+        queue.send(.text("12345"))
+        #expect(!queue.isClosed)
+        queue.send(.text("x"))
+        #expect(queue.isClosed)
+        var items: [OutboundQueue.Item] = []
+        for await item in queue { items.append(item) }
+        #expect(items == [.close(.slowConsumer)])
+    }
+
+    @Test("items come out in order and close ends the sequence after what was queued")
+    func ordering() async {
+        let queue = OutboundQueue(maxBytes: 1000)
+        let reader = Task {
+            var items: [OutboundQueue.Item] = []
+            for await item in queue { items.append(item) }
+            return items
+        }
+        queue.send(.text("a"))
+        queue.send(.text("b"))
+        queue.close(CloseReason(code: 4000, reason: "done"))
+        queue.send(.text("ignored"))
+        #expect(await reader.value == [.frame(.text("a")), .frame(.text("b")), .close(CloseReason(code: 4000, reason: "done"))])
+    }
+}

@@ -1,0 +1,49 @@
+import Testing
+@testable import TandemCore
+
+@Suite("Message log")
+struct MessageLogTests {
+    func message(_ seq: UInt64) -> RoomMessage {
+        RoomMessage(
+            room: RoomID("r"), seq: seq, sender: DeviceID("A"), addressee: .broadcast, body: .text("\(seq)"),
+            createdAt: 0)
+    }
+
+    @Test("appends made while a commit runs are committed together, in order")
+    func groupCommit() async throws {
+        let store = MemoryMessageStore()
+        let log = MessageLog(store: store, maxBatch: 100)
+        for seq in 1...250 { log.append(message(UInt64(seq))) }
+        let writer = Task { await log.run() }
+        await log.flush()
+        #expect(store.stored.map(\.seq) == (1...250).map(UInt64.init))
+        #expect(store.batchSizes == [100, 100, 50])
+        log.stop()
+        await writer.value
+    }
+
+    @Test("a failed commit is retried, never dropped; waiters resume once it succeeds")
+    func retryOnFailure() async throws {
+        let store = MemoryMessageStore()
+        store.failNext(2)
+        let log = MessageLog(store: store)
+        let writer = Task { await log.run() }
+        let ticket = log.append(message(1))
+        await log.waitUntilDurable(ticket)
+        #expect(store.stored.map(\.seq) == [1])
+        log.stop()
+        await writer.value
+    }
+
+    @Test("stop commits everything pending before the writer returns")
+    func stopFlushes() async throws {
+        let store = MemoryMessageStore()
+        let log = MessageLog(store: store)
+        let writer = Task { await log.run() }
+        for seq in 1...10 { log.append(message(UInt64(seq))) }
+        log.stop()
+        await writer.value
+        #expect(store.stored.count == 10)
+        #expect(log.pendingCount == 0)
+    }
+}

@@ -1,0 +1,191 @@
+import Testing
+@testable import TandemCore
+
+/// A relay on an in-memory store with a manual clock, plus helpers to join and read events.
+struct Harness {
+    let store = MemoryMessageStore()
+    let clock = ManualClock()
+    let relay: Relay
+
+    init(_ configure: (inout RelayLimits) -> Void = { _ in }) {
+        var limits = RelayLimits()
+        configure(&limits)
+        relay = Relay(limits: limits, log: MessageLog(store: store), clock: clock.wallClock)
+    }
+
+    func join(_ device: String, room: String = "r", resuming: Bool = false) async throws -> Member {
+        let queue = OutboundQueue(maxBytes: relay.limits.maxOutboundBytes)
+        let (membership, admission) = try await relay.join(
+            room: RoomID(room), device: DeviceID(device), resuming: resuming, outbox: queue)
+        return Member(membership: membership, admission: admission, queue: queue)
+    }
+}
+
+struct Member {
+    let membership: Membership
+    let admission: Admission
+    let queue: OutboundQueue
+
+    @discardableResult
+    func send(_ text: String, to recipient: Recipient) throws(SendError) -> RoomMessage {
+        try membership.send(to: recipient) { _, _ in .text(text) }
+    }
+
+    /// Items queued so far (the queue is not closed, so read only what is there).
+    func pending() async -> [OutboundQueue.Item] {
+        var items: [OutboundQueue.Item] = []
+        let count = queue.queuedItemCount
+        var iterator = queue.makeAsyncIterator()
+        for _ in 0..<count { if let item = await iterator.next() { items.append(item) } }
+        return items
+    }
+
+    func messages() async -> [String] {
+        await pending().compactMap { item in
+            if case .event(.message(let message)) = item, case .text(let text) = message.body { return text }
+            return nil
+        }
+    }
+}
+
+@Suite("Relay core")
+struct RelayTests {
+    @Test("the first device is host; broadcasts skip the sender; seqs increase from 1")
+    func hostAndBroadcast() async throws {
+        let harness = Harness()
+        let a = try await harness.join("A")
+        let b = try await harness.join("B")
+        #expect(a.admission.host == DeviceID("A"))
+        #expect(b.admission.host == DeviceID("A"))
+        #expect(b.admission.peers == [DeviceID("A")])
+        let first = try a.send("one", to: .broadcast)
+        let second = try b.send("two", to: .broadcast)
+        #expect(first.seq == 1)
+        #expect(second.seq == 2)
+        #expect(await b.messages() == ["one"])
+        #expect(await a.messages() == ["two"])
+    }
+
+    @Test("host messages resolve to the host device; none to self")
+    func hostRouting() async throws {
+        let harness = Harness()
+        let a = try await harness.join("A")
+        let b = try await harness.join("B")
+        let sent = try b.send("hi", to: .host)
+        #expect(sent.addressee == .device(DeviceID("A")))
+        #expect(throws: SendError.selfAddressed) { try a.send("me", to: .host) }
+        #expect(throws: SendError.selfAddressed) { try a.send("me", to: .device(DeviceID("A"))) }
+        _ = await a.pending()
+    }
+
+    @Test("the longest-connected member becomes host when the host leaves")
+    func reelection() async throws {
+        let harness = Harness()
+        let a = try await harness.join("A")
+        let b = try await harness.join("B")
+        let c = try await harness.join("C")
+        _ = await b.pending()
+        _ = await c.pending()
+        a.membership.leave()
+        #expect(harness.relay.room(RoomID("r"))?.host == DeviceID("B"))
+        let events = await c.pending()
+        #expect(events.contains(.event(.hostChanged(room: RoomID("r"), host: DeviceID("B")))))
+        #expect(events.contains(.event(.peerLeft(room: RoomID("r"), device: DeviceID("A")))))
+    }
+
+    @Test("offline buffers hold messages for the TTL, then expire")
+    func offlineBuffer() async throws {
+        let harness = Harness { $0.bufferTTLMillis = 1000 }
+        let a = try await harness.join("A")
+        let b = try await harness.join("B")
+        b.membership.leave()
+        try a.send("direct", to: .device(DeviceID("B")))
+        try a.send("all", to: .broadcast)
+        let back = try await harness.join("B")
+        #expect(back.admission.buffered.map(\.seq) == [1, 2])
+        back.membership.leave()
+        try a.send("late", to: .broadcast)
+        harness.clock.advance(by: 1001)
+        harness.relay.sweep()
+        let after = try await harness.join("B")
+        #expect(after.admission.buffered.isEmpty)
+        #expect(after.admission.roomSeq == 3)
+    }
+
+    @Test("a resuming device does not get its buffer (storage covers it)")
+    func resumingSkipsBuffer() async throws {
+        let harness = Harness()
+        let a = try await harness.join("A")
+        let b = try await harness.join("B")
+        b.membership.leave()
+        try a.send("x", to: .broadcast)
+        let back = try await harness.join("B", resuming: true)
+        #expect(back.admission.buffered.isEmpty)
+        #expect(back.admission.roomSeq == 1)
+    }
+
+    @Test("an overflowing buffer is dropped and flagged")
+    func bufferOverflow() async throws {
+        let harness = Harness { $0.maxBufferBytes = 10 }
+        let a = try await harness.join("A")
+        let b = try await harness.join("B")
+        b.membership.leave()
+        try a.send("123456", to: .broadcast)
+        try a.send("123456", to: .broadcast)
+        let back = try await harness.join("B")
+        #expect(back.admission.buffered.isEmpty)
+        #expect(back.admission.bufferOverflowed)
+    }
+
+    @Test("room and member limits are enforced with the limit named")
+    func limits() async throws {
+        let harness = Harness {
+            $0.maxMembersPerRoom = 1
+            $0.maxRooms = 1
+        }
+        _ = try await harness.join("A")
+        await #expect(throws: JoinError.roomFull(limit: 1)) { try await harness.join("B") }
+        await #expect(throws: JoinError.tooManyRooms(limit: 1)) { try await harness.join("C", room: "other") }
+    }
+
+    @Test("rejoining replaces the older connection and closes it")
+    func replacement() async throws {
+        let harness = Harness()
+        let old = try await harness.join("A")
+        let new = try await harness.join("A")
+        #expect(await old.pending() == [.close(.replaced)])
+        #expect(throws: SendError.notMember) { try old.send("x", to: .broadcast) }
+        old.membership.leave()  // must not remove the new connection
+        #expect(harness.relay.room(RoomID("r"))?.members == [DeviceID("A")])
+        #expect(harness.relay.connections == 1)
+        _ = new
+    }
+
+    @Test("a room is loaded with its last seq from storage, so numbering continues")
+    func seqContinuesFromStorage() async throws {
+        let harness = Harness()
+        let writer = Task { await harness.relay.log.run() }
+        let a = try await harness.join("A")
+        try a.send("1", to: .broadcast)
+        try a.send("2", to: .broadcast)
+        a.membership.leave()
+        harness.clock.advance(by: 120_000)
+        harness.relay.sweep()
+        #expect(harness.relay.roomCount == 0)
+        let again = try await harness.join("A")
+        #expect(again.admission.roomSeq == 2)
+        #expect(try again.send("3", to: .broadcast).seq == 3)
+        harness.relay.log.stop()
+        await writer.value
+        #expect(harness.store.stored.map(\.seq) == [1, 2, 3])
+    }
+
+    @Test("drain closes every member with 1001 and refuses new joins")
+    func drain() async throws {
+        let harness = Harness()
+        let a = try await harness.join("A")
+        harness.relay.drain()
+        #expect(await a.pending() == [.close(.goingAway)])
+        await #expect(throws: JoinError.shuttingDown) { try await harness.join("B") }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import TandemCore
+import Testing
+@testable import TandemHone
+
+@Suite("Hone frames")
+struct HoneFrameTests {
+    @Test("a full join frame parses, lastSeq included")
+    func joinParses() throws {
+        let join = try HoneJoin.parse(.text(#"{"type":"join","room":"r","device":"d","token":"t","lastSeq":12}"#)).get()
+        #expect(join == HoneJoin(room: RoomID("r"), device: DeviceID("d"), token: "t", lastSeq: 12))
+        let bare = try HoneJoin.parse(.text(#"{"type":"join","room":"r","device":"d","token":null}"#)).get()
+        #expect(bare.token == nil)
+        #expect(bare.lastSeq == nil)
+    }
+
+    @Test(
+        "bad join frames get Hone's texts",
+        arguments: [
+            (#"{"type":"message"}"#, "First message must be join"),
+            (#"[]"#, "First message must be join"),
+            (#"{"type":"join","device":"d"}"#, "Missing room"),
+            (#"{"type":"join","room":"r"}"#, "Missing device"),
+            (#"{"type":"join","room":"","device":"d"}"#, "Empty room or device"),
+            (#"{"type":"join","room":5,"device":"d"}"#, "Invalid room: must be a string"),
+            (#"{"type":"join","room":"r","device":"d","lastSeq":-1}"#, "Invalid lastSeq: must be a non-negative integer"),
+            (#"{"type":"join","room":"r","device":"d","lastSeq":1.5}"#, "Invalid lastSeq: must be a non-negative integer"),
+            (#"{"type":"join","room":"r","device":"d","lastSeq":true}"#, "Invalid lastSeq: must be a non-negative integer"),
+            (#"{"type":"join","room":"r","device":"d","token":7}"#, "Invalid token: must be a string"),
+        ])
+    func joinErrors(frame: String, text: String) {
+        guard case .failure(let error) = HoneJoin.parse(.text(frame)) else {
+            Issue.record("\(frame) parsed")
+            return
+        }
+        #expect(error.text == text)
+        #expect(error.close == 4400)
+    }
+
+    @Test("a message keeps every field the client sent and gets the server's seq and ts")
+    func messageRendering() throws {
+        let text = #"{"from":"A","to":"broadcast","room":"r","payload":{"k":[1,true,null,"s"]},"msgId":"m1","seq":99}"#
+        let message = try HoneMessage.parse(text, device: DeviceID("A"), room: RoomID("r")).get()
+        #expect(message.recipient == .broadcast)
+        guard case .text(let rendered) = message.render(seq: 7, createdAt: 1234) else {
+            Issue.record("not text")
+            return
+        }
+        let object = try #require(JSONSerialization.jsonObject(with: Data(rendered.utf8)) as? [String: Any])
+        #expect(object["seq"] as? Int == 7)
+        #expect(object["ts"] as? Int == 1234)
+        #expect(object["msgId"] as? String == "m1")
+        #expect((object["payload"] as? [String: Any])?["k"] as? [Any] != nil)
+        #expect(rendered.components(separatedBy: "\"seq\"").count == 2, "the client's seq is replaced, not duplicated")
+    }
+
+    @Test("recipients: host, broadcast, or a device id")
+    func recipients() throws {
+        func recipient(_ to: String) throws -> Recipient {
+            try HoneMessage.parse(#"{"from":"A","to":"\#(to)","room":"r"}"#, device: DeviceID("A"), room: RoomID("r"))
+                .get().recipient
+        }
+        #expect(try recipient("host") == .host)
+        #expect(try recipient("broadcast") == .broadcast)
+        #expect(try recipient("B") == .device(DeviceID("B")))
+    }
+
+    @Test(
+        "invalid messages are refused with a code",
+        arguments: [
+            (#"nope"#, "invalid_json"),
+            (#"{"from":"B","to":"broadcast","room":"r"}"#, "sender_mismatch"),
+            (#"{"from":"A","to":"broadcast","room":"s"}"#, "room_mismatch"),
+            (#"{"from":"A","room":"r"}"#, "invalid_message"),
+            (#"{"from":"A","to":"","room":"r"}"#, "invalid_message"),
+            (#"{"from":"A","to":5,"room":"r"}"#, "invalid_message"),
+            (#"{"type":"join","room":"r","device":"A"}"#, "already_joined"),
+        ])
+    func refusedMessages(text: String, code: String) {
+        guard case .failure(let error) = HoneMessage.parse(text, device: DeviceID("A"), room: RoomID("r")) else {
+            Issue.record("\(text) accepted")
+            return
+        }
+        #expect(error.code == code)
+    }
+
+    @Test("addresses longer than 128 characters are refused")
+    func longAddress() {
+        let long = String(repeating: "x", count: 129)
+        let result = HoneMessage.parse(#"{"from":"A","to":"\#(long)","room":"r"}"#, device: DeviceID("A"), room: RoomID("r"))
+        guard case .failure(let error) = result else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(error.code == "field_too_long")
+        #expect(error.limit == 128)
+    }
+
+    @Test("deltas frames carry the stored message as a JSON string")
+    func deltasFrame() throws {
+        let stored = RoomMessage(
+            room: RoomID("r"), seq: 3, sender: DeviceID("A"), addressee: .broadcast, body: .text(#"{"a":1}"#),
+            createdAt: 99)
+        let frame = HoneFrames.deltas(room: RoomID("r"), [stored])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(frame.utf8)) as? [String: Any])
+        #expect(object["type"] as? String == "deltas")
+        let delta = try #require((object["deltas"] as? [[String: Any]])?.first)
+        #expect(delta["seq"] as? Int == 3)
+        #expect(delta["deviceId"] as? String == "A")
+        #expect(delta["payload"] as? String == #"{"a":1}"#)
+        #expect(delta["createdAt"] as? Int == 99)
+    }
+}

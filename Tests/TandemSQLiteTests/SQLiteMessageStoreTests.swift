@@ -1,0 +1,77 @@
+import Foundation
+import TandemCore
+import Testing
+@testable import TandemSQLite
+
+@Suite("SQLite message store")
+struct SQLiteMessageStoreTests {
+    let path: String
+
+    init() {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-sqlite-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        path = directory.appendingPathComponent("test.db").path
+    }
+
+    func message(_ seq: UInt64, from sender: String = "A", to addressee: Addressee = .broadcast, room: String = "r", at time: Int64 = 1000)
+        -> RoomMessage
+    {
+        RoomMessage(
+            room: RoomID(room), seq: seq, sender: DeviceID(sender), addressee: addressee, body: .text("m\(seq)"),
+            createdAt: time)
+    }
+
+    @Test("appended batches read back in order, filtered to what a device may see")
+    func entitlement() async throws {
+        let store = SQLiteMessageStore(pool: try SQLiteDatabase.open(path: path))
+        try await store.append([
+            message(1), message(2, from: "B"), message(3, to: .device(DeviceID("B"))),
+            message(4, to: .device(DeviceID("C"))),
+        ])
+        let forB = try await store.messages(in: RoomID("r"), for: DeviceID("B"), after: 0, through: 10, limit: 100)
+        #expect(forB.map(\.seq) == [1, 3])
+        let forC = try await store.messages(in: RoomID("r"), for: DeviceID("C"), after: 0, through: 10, limit: 100)
+        #expect(forC.map(\.seq) == [1, 2, 4])
+        #expect(forC.first == message(1))
+        let window = try await store.messages(in: RoomID("r"), for: DeviceID("C"), after: 1, through: 2, limit: 100)
+        #expect(window.map(\.seq) == [2])
+        let limited = try await store.messages(in: RoomID("r"), for: DeviceID("C"), after: 0, through: 10, limit: 2)
+        #expect(limited.map(\.seq) == [1, 2])
+    }
+
+    @Test("binary bodies round-trip")
+    func binary() async throws {
+        let store = SQLiteMessageStore(pool: try SQLiteDatabase.open(path: path))
+        let bytes: [UInt8] = [0, 255, 1, 2, 0x80]
+        try await store.append([
+            RoomMessage(room: RoomID("r"), seq: 1, sender: DeviceID("A"), addressee: .broadcast, body: .binary(bytes), createdAt: 1)
+        ])
+        let read = try await store.messages(in: RoomID("r"), for: DeviceID("B"), after: 0, through: 1, limit: 1)
+        #expect(read.first?.body == .binary(bytes))
+    }
+
+    @Test("last seq survives reopening and retention deleting every message")
+    func lastSeqAndRetention() async throws {
+        do {
+            let store = SQLiteMessageStore(pool: try SQLiteDatabase.open(path: path))
+            try await store.append([message(1, at: 10), message(2, at: 20), message(1, room: "other", at: 30)])
+        }
+        let store = SQLiteMessageStore(pool: try SQLiteDatabase.open(path: path))
+        #expect(try await store.lastSeq(of: RoomID("r")) == 2)
+        #expect(try await store.lastSeq(of: RoomID("never")) == 0)
+        #expect(try await store.deleteMessages(createdBefore: 25) == 2)
+        #expect(try await store.lastSeq(of: RoomID("r")) == 2)
+        #expect(try await store.messages(in: RoomID("r"), for: DeviceID("B"), after: 0, through: 9, limit: 9).isEmpty)
+        #expect(try await store.messages(in: RoomID("other"), for: DeviceID("B"), after: 0, through: 9, limit: 9).count == 1)
+    }
+
+    @Test("a batch that repeats a seq fails whole and stores nothing")
+    func atomicBatch() async throws {
+        let store = SQLiteMessageStore(pool: try SQLiteDatabase.open(path: path))
+        try await store.append([message(1)])
+        await #expect(throws: (any Error).self) { try await store.append([message(2), message(1)]) }
+        let all = try await store.messages(in: RoomID("r"), for: DeviceID("B"), after: 0, through: 9, limit: 9)
+        #expect(all.map(\.seq) == [1])
+        #expect(try await store.lastSeq(of: RoomID("r")) == 1)
+    }
+}

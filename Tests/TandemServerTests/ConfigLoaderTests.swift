@@ -1,0 +1,108 @@
+import Testing
+@testable import TandemServer
+
+@Suite("Configuration")
+struct ConfigLoaderTests {
+    func load(file: String? = nil, environment: [String: String] = [:], overrides: [(String, String)] = [])
+        throws(ConfigError) -> ServerConfiguration
+    {
+        var loader = ConfigLoader()
+        if let file { try loader.applyFile(file, path: "relay.conf") }
+        try loader.applyEnvironment(environment)
+        for (key, value) in overrides { try loader.applyOverride(key, value) }
+        return try loader.configuration()
+    }
+
+    @Test("defaults: loopback, 8443/8444, ./relay.db, development mode")
+    func defaults() throws {
+        let configuration = try load()
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.httpPort == 8443)
+        #expect(configuration.webSocketPort == 8444)
+        #expect(configuration.sqlitePath == "./relay.db")
+        #expect(configuration.isDevelopmentMode)
+        #expect(configuration.limits.maxMembersPerRoom == 10)
+        #expect(configuration.limits.bufferTTLMillis == 60_000)
+        #expect(configuration.limits.maxMessageBytes == 1 << 20)
+        #expect(configuration.limits.rate.messagesPerSecond == 100)
+        #expect(configuration.retentionDays == 30)
+    }
+
+    @Test("file values: comments, blank lines, spaces around '=', split on the first '='")
+    func fileFormat() throws {
+        let configuration = try load(
+            file: """
+                # a comment
+                host = 127.0.0.2
+
+                  port=9000
+                auth.secret = abc=def==
+                sqlite.path=/tmp/x.db
+                max.clients.per.room = 3
+                buffer.ttl.seconds=5
+                """)
+        #expect(configuration.host == "127.0.0.2")
+        #expect(configuration.httpPort == 9000)
+        #expect(configuration.webSocketPort == 9001)
+        #expect(configuration.authSecret == "abc=def==")
+        #expect(configuration.sqlitePath == "/tmp/x.db")
+        #expect(configuration.limits.maxMembersPerRoom == 3)
+        #expect(configuration.limits.bufferTTLMillis == 5000)
+    }
+
+    @Test("environment overrides the file, flags override the environment; Hone names work")
+    func precedence() throws {
+        let file = "port=9000\nmax.rooms=5\n"
+        let fromEnvironment = try load(
+            file: file, environment: ["HONE_RELAY_PORT": "9100", "TANDEM_MAX_ROOMS": "7", "HONE_AUTH_SECRET": "s"])
+        #expect(fromEnvironment.httpPort == 9100)
+        #expect(fromEnvironment.limits.maxRooms == 7)
+        #expect(fromEnvironment.authSecret == "s")
+        let tandemBeatsHone = try load(environment: ["HONE_RELAY_PORT": "9100", "TANDEM_PORT": "9200"])
+        #expect(tandemBeatsHone.httpPort == 9200)
+        let fromFlag = try load(file: file, environment: ["TANDEM_PORT": "9200"], overrides: [("port", "9300")])
+        #expect(fromFlag.httpPort == 9300)
+        let sqlite = try load(environment: ["HONE_RELAY_SQLITE_PATH": "/tmp/hone.db", "HONE_RELAY_BUFFER_TTL": "9"])
+        #expect(sqlite.sqlitePath == "/tmp/hone.db")
+        #expect(sqlite.limits.bufferTTLMillis == 9000)
+    }
+
+    @Test("an unknown key stops start-up with the key, line number and allowed keys")
+    func unknownKey() {
+        #expect {
+            try load(file: "port=1\n\nmax.room=5\n")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("relay.conf:3") && text.contains("max.room") && text.contains("max.rooms")
+        }
+        #expect(throws: ConfigError.self) { try load(environment: ["TANDEM_NOPE": "1"]) }
+        #expect(throws: ConfigError.self) { try load(overrides: [("nope", "1")]) }
+    }
+
+    @Test("a bad value names the key, the line and the rule")
+    func badValue() {
+        #expect {
+            try load(file: "port=eighty\n")
+        } throws: { error in
+            "\(error)".contains("relay.conf:1") && "\(error)".contains("port") && "\(error)".contains("integer")
+        }
+        #expect(throws: ConfigError.self) { try load(file: "just a line\n") }
+        #expect(throws: ConfigError.self) { try load(file: "auth.legacy.tokens=yes\n") }
+        #expect(throws: ConfigError.self) { try load(file: "max.clients.per.room=0\n") }
+        #expect(throws: ConfigError.self) { try load(file: "port=8443\nws.port=8443\n") }
+    }
+
+    @Test("an empty secret on a non-loopback address is refused unless insecure is explicit")
+    func insecure() throws {
+        #expect(throws: ConfigError.self) { try load(file: "host=0.0.0.0\n") }
+        #expect(try load(file: "host=0.0.0.0\nallow.insecure=true\n").isDevelopmentMode)
+        #expect(try load(file: "host=0.0.0.0\nauth.secret=long-enough-secret\n").isDevelopmentMode == false)
+        #expect(try load(file: "host=localhost\n").isLoopback)
+    }
+
+    @Test("port 0 picks free ports for both listeners")
+    func ephemeral() throws {
+        let configuration = try load(overrides: [("port", "0")])
+        #expect(configuration.webSocketPort == 0)
+    }
+}
