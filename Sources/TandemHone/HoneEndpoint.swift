@@ -75,7 +75,8 @@ public struct HoneEndpoint: Sendable {
         do {
             try await connection.send(.text(HoneFrames.joined(join, admission)))
             if let lastSeq = join.lastSeq {
-                try await replay(join: join, after: lastSeq, through: admission.roomSeq, admission: admission, connection)
+                try await replay(
+                    join: join, after: lastSeq, through: admission.roomSeq, admission: admission, connection)
             } else {
                 for message in admission.buffered { try await connection.send(message.body) }
             }

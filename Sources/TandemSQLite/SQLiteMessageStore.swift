@@ -53,7 +53,8 @@ public final class SQLiteMessageStore: MessageStore {
 
     public func lastSeq(of room: RoomID) async throws -> UInt64 {
         try await pool.read { db in
-            let seq = try Int64.fetchOne(db, sql: "SELECT lastSeq FROM room WHERE roomId = ?", arguments: [room.rawValue])
+            let seq = try Int64.fetchOne(
+                db, sql: "SELECT lastSeq FROM room WHERE roomId = ?", arguments: [room.rawValue])
             return UInt64(seq ?? 0)
         }
     }

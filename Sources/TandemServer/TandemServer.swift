@@ -4,11 +4,11 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
-import UnixSignals
 import TandemAuth
 import TandemCore
 import TandemHone
 import TandemSQLite
+import UnixSignals
 
 /// The addresses a running server listens on.
 public struct BoundPorts: Sendable, Equatable {
@@ -46,7 +46,8 @@ public struct TandemServer: Sendable {
         let access = DeviceTokenPolicy(
             signer: configuration.isDevelopmentMode
                 ? nil
-                : DeviceTokenSigner(secret: configuration.authSecret, acceptsLegacyTokens: configuration.acceptsLegacyTokens))
+                : DeviceTokenSigner(
+                    secret: configuration.authSecret, acceptsLegacyTokens: configuration.acceptsLegacyTokens))
         let hone = HoneEndpoint(relay: relay, access: access, logger: logger)
         let maxFrame = configuration.limits.maxMessageBytes * 2
         let webSocket = WebSocketServerConfiguration(

@@ -14,7 +14,9 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "Configuration file (default: ./relay.conf when present).")
     var config: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override one setting, e.g. --set max.rooms=50.", valueName: "key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override one setting, e.g. --set max.rooms=50.", valueName: "key=value"))
     var overrides: [String] = []
 
     func parsedOverrides() throws -> [(String, String)] {

@@ -1,6 +1,7 @@
-import Testing
-@testable import TandemAuth
 import TandemCore
+import Testing
+
+@testable import TandemAuth
 
 @Suite("Device tokens")
 struct DeviceTokenTests {
@@ -84,7 +85,8 @@ struct DeviceTokenTests {
         }
         let principal = try await policy.authorize(token: token, device: DeviceID("d"), room: RoomID("r"))
         #expect(principal.userID == 9)
-        let open = try await DeviceTokenPolicy(signer: nil).authorize(token: nil, device: DeviceID("x"), room: RoomID("r"))
+        let open = try await DeviceTokenPolicy(signer: nil).authorize(
+            token: nil, device: DeviceID("x"), room: RoomID("r"))
         #expect(open.userID == nil)
     }
 }

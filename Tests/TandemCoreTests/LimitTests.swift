@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TandemCore
 
 @Suite("Rate limits and outbound queues")
@@ -7,13 +8,24 @@ struct LimitTests {
     func tokenBucket() {
         var bucket = TokenBucket(ratePerSecond: 10, capacity: 3, now: 0)
         var take = false
-        for _ in 0..<3 { take = bucket.take(now: 0); #expect(take) }
-        take = bucket.take(now: 0); #expect(!take)
-        take = bucket.take(now: 50); #expect(!take)
-        take = bucket.take(now: 100); #expect(take)
-        take = bucket.take(now: 100); #expect(!take)
-        for _ in 0..<3 { take = bucket.take(now: 10_000); #expect(take) }
-        take = bucket.take(now: 10_000); #expect(!take)
+        for _ in 0..<3 {
+            take = bucket.take(now: 0)
+            #expect(take)
+        }
+        take = bucket.take(now: 0)
+        #expect(!take)
+        take = bucket.take(now: 50)
+        #expect(!take)
+        take = bucket.take(now: 100)
+        #expect(take)
+        take = bucket.take(now: 100)
+        #expect(!take)
+        for _ in 0..<3 {
+            take = bucket.take(now: 10_000)
+            #expect(take)
+        }
+        take = bucket.take(now: 10_000)
+        #expect(!take)
     }
 
     @Test("a limiter turns repeated refusals within the window into abuse")
@@ -25,11 +37,16 @@ struct LimitTests {
         limit.abuseWindowMillis = 1000
         var limiter = RateLimiter(limit, now: 0)
         var verdict = RateLimiter.Verdict.allowed
-        verdict = limiter.check(now: 0); #expect(verdict == .allowed)
-        verdict = limiter.check(now: 1); #expect(verdict == .refused)
-        verdict = limiter.check(now: 2); #expect(verdict == .refused)
-        verdict = limiter.check(now: 3); #expect(verdict == .refused)
-        verdict = limiter.check(now: 4); #expect(verdict == .abusive)
+        verdict = limiter.check(now: 0)
+        #expect(verdict == .allowed)
+        verdict = limiter.check(now: 1)
+        #expect(verdict == .refused)
+        verdict = limiter.check(now: 2)
+        #expect(verdict == .refused)
+        verdict = limiter.check(now: 3)
+        #expect(verdict == .refused)
+        verdict = limiter.check(now: 4)
+        #expect(verdict == .abusive)
         var patient = RateLimiter(limit, now: 0)
         for second in 0..<20 {
             #expect(patient.check(now: Int64(second) * 1000) == .allowed)
@@ -61,6 +78,9 @@ struct LimitTests {
         queue.send(.text("b"))
         queue.close(CloseReason(code: 4000, reason: "done"))
         queue.send(.text("ignored"))
-        #expect(await reader.value == [.frame(.text("a")), .frame(.text("b")), .close(CloseReason(code: 4000, reason: "done"))])
+        #expect(
+            await reader.value == [
+                .frame(.text("a")), .frame(.text("b")), .close(CloseReason(code: 4000, reason: "done")),
+            ])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TandemCore
 
 /// A relay on an in-memory store with a manual clock, plus helpers to join and read events.

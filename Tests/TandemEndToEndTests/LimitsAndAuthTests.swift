@@ -62,8 +62,10 @@ struct LimitsAndAuthTests {
             ("", "dev-abc", "Authentication required", 4401),
             ("garbage", "dev-abc", "Invalid token", 4401),
             (token + "0", "dev-abc", "Invalid token", 4401),
-            (DeviceTokenSigner(secret: "another-secret-entirely-0123456789").sign(
-                DeviceToken(userID: 42, deviceID: "dev-abc", issuedAt: 1)), "dev-abc", "Invalid token", 4401),
+            (
+                DeviceTokenSigner(secret: "another-secret-entirely-0123456789").sign(
+                    DeviceToken(userID: 42, deviceID: "dev-abc", issuedAt: 1)), "dev-abc", "Invalid token", 4401
+            ),
             ("42:dev-abc:1700000000000.1996133235", "dev-abc", "Invalid token", 4401),
             (token, "dev-other", "Token belongs to another device", 4403),
         ]

@@ -1,8 +1,9 @@
 import Foundation
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
 
 func message(_ from: String, to: String, room: String, payload: Any) -> [String: Any] {
     ["from": from, "to": to, "room": room, "payload": payload]
@@ -38,7 +39,9 @@ struct RelayRoutingTests {
         let (a, _) = try await join(server.webSocketURL, room: "r", device: "A")
         let (b, _) = try await join(server.webSocketURL, room: "r", device: "B")
         let (c, _) = try await join(server.webSocketURL, room: "r", device: "C")
-        _ = try await a.next(); _ = try await a.next(); _ = try await b.next()  // peer-joined notices
+        _ = try await a.next()
+        _ = try await a.next()
+        _ = try await b.next()  // peer-joined notices
         a.send(json: message("A", to: "broadcast", room: "r", payload: ["text": "hello", "n": 1]))
         for peer in [b, c] {
             let got = try await peer.next()
@@ -59,7 +62,9 @@ struct RelayRoutingTests {
         let (a, _) = try await join(server.webSocketURL, room: "r", device: "A")
         let (b, _) = try await join(server.webSocketURL, room: "r", device: "B")
         let (c, _) = try await join(server.webSocketURL, room: "r", device: "C")
-        _ = try await a.next(); _ = try await a.next(); _ = try await b.next()
+        _ = try await a.next()
+        _ = try await a.next()
+        _ = try await b.next()
         b.send(json: message("B", to: "C", room: "r", payload: "for C"))
         #expect(try await c.next()["payload"] as? String == "for C")
         c.send(json: message("C", to: "host", room: "r", payload: "for host"))
@@ -138,7 +143,10 @@ struct RelayRoutingTests {
             (#"{"type":"join","device":"d"}"#, "Missing room", 4400),
             (#"{"type":"join","room":"r"}"#, "Missing device", 4400),
             (#"{"type":"join","room":"","device":"d"}"#, "Empty room or device", 4400),
-            (#"{"type":"join","room":"r","device":"d","lastSeq":"x"}"#, "Invalid lastSeq: must be a non-negative integer", 4400),
+            (
+                #"{"type":"join","room":"r","device":"d","lastSeq":"x"}"#,
+                "Invalid lastSeq: must be a non-negative integer", 4400
+            ),
         ]
         for (frame, text, code) in cases {
             let socket = try await TestSocket.connect(server.webSocketURL)

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import Testing
+
 @testable import TandemHone
 
 @Suite("Hone frames")
@@ -23,9 +24,18 @@ struct HoneFrameTests {
             (#"{"type":"join","room":"r"}"#, "Missing device"),
             (#"{"type":"join","room":"","device":"d"}"#, "Empty room or device"),
             (#"{"type":"join","room":5,"device":"d"}"#, "Invalid room: must be a string"),
-            (#"{"type":"join","room":"r","device":"d","lastSeq":-1}"#, "Invalid lastSeq: must be a non-negative integer"),
-            (#"{"type":"join","room":"r","device":"d","lastSeq":1.5}"#, "Invalid lastSeq: must be a non-negative integer"),
-            (#"{"type":"join","room":"r","device":"d","lastSeq":true}"#, "Invalid lastSeq: must be a non-negative integer"),
+            (
+                #"{"type":"join","room":"r","device":"d","lastSeq":-1}"#,
+                "Invalid lastSeq: must be a non-negative integer"
+            ),
+            (
+                #"{"type":"join","room":"r","device":"d","lastSeq":1.5}"#,
+                "Invalid lastSeq: must be a non-negative integer"
+            ),
+            (
+                #"{"type":"join","room":"r","device":"d","lastSeq":true}"#,
+                "Invalid lastSeq: must be a non-negative integer"
+            ),
             (#"{"type":"join","room":"r","device":"d","token":7}"#, "Invalid token: must be a string"),
         ])
     func joinErrors(frame: String, text: String) {
@@ -87,7 +97,8 @@ struct HoneFrameTests {
     @Test("addresses longer than 128 characters are refused")
     func longAddress() {
         let long = String(repeating: "x", count: 129)
-        let result = HoneMessage.parse(#"{"from":"A","to":"\#(long)","room":"r"}"#, device: DeviceID("A"), room: RoomID("r"))
+        let result = HoneMessage.parse(
+            #"{"from":"A","to":"\#(long)","room":"r"}"#, device: DeviceID("A"), room: RoomID("r"))
         guard case .failure(let error) = result else {
             Issue.record("accepted")
             return

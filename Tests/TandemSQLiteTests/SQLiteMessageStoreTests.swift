@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import Testing
+
 @testable import TandemSQLite
 
 @Suite("SQLite message store")
@@ -8,12 +9,16 @@ struct SQLiteMessageStoreTests {
     let path: String
 
     init() {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-sqlite-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tandem-sqlite-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("test.db").path
     }
 
-    func message(_ seq: UInt64, from sender: String = "A", to addressee: Addressee = .broadcast, room: String = "r", at time: Int64 = 1000)
+    func message(
+        _ seq: UInt64, from sender: String = "A", to addressee: Addressee = .broadcast, room: String = "r",
+        at time: Int64 = 1000
+    )
         -> RoomMessage
     {
         RoomMessage(
@@ -44,7 +49,9 @@ struct SQLiteMessageStoreTests {
         let store = SQLiteMessageStore(pool: try SQLiteDatabase.open(path: path))
         let bytes: [UInt8] = [0, 255, 1, 2, 0x80]
         try await store.append([
-            RoomMessage(room: RoomID("r"), seq: 1, sender: DeviceID("A"), addressee: .broadcast, body: .binary(bytes), createdAt: 1)
+            RoomMessage(
+                room: RoomID("r"), seq: 1, sender: DeviceID("A"), addressee: .broadcast, body: .binary(bytes),
+                createdAt: 1)
         ])
         let read = try await store.messages(in: RoomID("r"), for: DeviceID("B"), after: 0, through: 1, limit: 1)
         #expect(read.first?.body == .binary(bytes))
@@ -62,7 +69,9 @@ struct SQLiteMessageStoreTests {
         #expect(try await store.deleteMessages(createdBefore: 25) == 2)
         #expect(try await store.lastSeq(of: RoomID("r")) == 2)
         #expect(try await store.messages(in: RoomID("r"), for: DeviceID("B"), after: 0, through: 9, limit: 9).isEmpty)
-        #expect(try await store.messages(in: RoomID("other"), for: DeviceID("B"), after: 0, through: 9, limit: 9).count == 1)
+        #expect(
+            try await store.messages(in: RoomID("other"), for: DeviceID("B"), after: 0, through: 9, limit: 9).count == 1
+        )
     }
 
     @Test("a batch that repeats a seq fails whole and stores nothing")

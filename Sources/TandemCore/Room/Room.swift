@@ -40,7 +40,9 @@ public final class Room: Sendable {
     /// Adds `device`, replacing an older connection of the same device (closed with `.replaced`).
     /// `resuming` is true when the device will catch up from storage, which makes its offline buffer
     /// redundant.
-    func admit(_ device: DeviceID, outbox: any Outbox, resuming: Bool, now: Int64) throws(AdmitError) -> (Admission, isNew: Bool) {
+    func admit(_ device: DeviceID, outbox: any Outbox, resuming: Bool, now: Int64) throws(AdmitError) -> (
+        Admission, isNew: Bool
+    ) {
         var replaced: (any Outbox)?
         var notify: [any Outbox] = []
         var hostChanged = false
@@ -50,7 +52,9 @@ public final class Room: Sendable {
                 replaced = state.members[index].outbox
                 state.members[index] = Member(device: device, outbox: outbox, joinedAt: state.members[index].joinedAt)
             } else {
-                guard state.members.count < limits.maxMembersPerRoom else { throw .full(limit: limits.maxMembersPerRoom) }
+                guard state.members.count < limits.maxMembersPerRoom else {
+                    throw .full(limit: limits.maxMembersPerRoom)
+                }
                 notify = state.members.map(\.outbox)
                 state.members.append(Member(device: device, outbox: outbox, joinedAt: now))
                 if state.host == nil {
@@ -93,7 +97,8 @@ public final class Room: Sendable {
                 newHost = .some(state.host)
             }
             if limits.bufferTTLMillis > 0 {
-                state.buffers[device] = OfflineBuffer(expiresAt: now + limits.bufferTTLMillis, maxBytes: limits.maxBufferBytes)
+                state.buffers[device] = OfflineBuffer(
+                    expiresAt: now + limits.bufferTTLMillis, maxBytes: limits.maxBufferBytes)
             }
             notify = state.members.map(\.outbox)
             return true

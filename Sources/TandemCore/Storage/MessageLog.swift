@@ -30,7 +30,9 @@ public final class MessageLog: Sendable {
     /// - Parameters:
     ///   - maxBatch: the most messages committed in one transaction.
     ///   - onError: told about failed commits; the batch is kept and retried, never dropped.
-    public init(store: any MessageStore, maxBatch: Int = 4096, onError: @escaping @Sendable (any Error) -> Void = { _ in }) {
+    public init(
+        store: any MessageStore, maxBatch: Int = 4096, onError: @escaping @Sendable (any Error) -> Void = { _ in }
+    ) {
         self.store = store
         self.maxBatch = max(1, maxBatch)
         self.onError = onError

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One configuration key: its name in relay.conf, its environment variables, default and rule.
 struct ConfigKey: Sendable {
     enum Kind: Sendable {
@@ -53,30 +55,50 @@ struct ConfigKey: Sendable {
     }
 }
 
-import Foundation
-
 extension ConfigKey {
     /// Every key the relay accepts. README's configuration table lists the same.
     static let all: [ConfigKey] = [
         ConfigKey("host", .string, "127.0.0.1", "Address to listen on", legacy: ["HONE_RELAY_HOST"]),
         ConfigKey("port", .integer(0...65535), "8443", "HTTP port (0 picks a free port)", legacy: ["HONE_RELAY_PORT"]),
         ConfigKey("ws.port", .integer(0...65535), nil, "WebSocket-only port; default port + 1 (0 when port is 0)"),
-        ConfigKey("auth.secret", .string, "", "Shared secret for device tokens; empty = development mode, tokens not checked", legacy: ["HONE_AUTH_SECRET"]),
-        ConfigKey("auth.legacy.tokens", .boolean, "false", "Also accept Hone's double-djb2 tokens (weak; for migration only)"),
+        ConfigKey(
+            "auth.secret", .string, "", "Shared secret for device tokens; empty = development mode, tokens not checked",
+            legacy: ["HONE_AUTH_SECRET"]),
+        ConfigKey(
+            "auth.legacy.tokens", .boolean, "false", "Also accept Hone's double-djb2 tokens (weak; for migration only)"),
         ConfigKey("allow.insecure", .boolean, "false", "Allow an empty auth.secret on a non-loopback host"),
-        ConfigKey("sqlite.path", .path, "./relay.db", "SQLite database file, created if missing", legacy: ["HONE_RELAY_SQLITE_PATH"]),
-        ConfigKey("max.rooms", .integer(1...10_000_000), "10000", "Most rooms held at once", legacy: ["HONE_RELAY_MAX_ROOMS"]),
-        ConfigKey("max.clients.per.room", .integer(1...100_000), "10", "Most devices connected to one room", legacy: ["HONE_RELAY_MAX_CLIENTS_PER_ROOM"]),
+        ConfigKey(
+            "sqlite.path", .path, "./relay.db", "SQLite database file, created if missing",
+            legacy: ["HONE_RELAY_SQLITE_PATH"]),
+        ConfigKey(
+            "max.rooms", .integer(1...10_000_000), "10000", "Most rooms held at once", legacy: ["HONE_RELAY_MAX_ROOMS"]),
+        ConfigKey(
+            "max.clients.per.room", .integer(1...100_000), "10", "Most devices connected to one room",
+            legacy: ["HONE_RELAY_MAX_CLIENTS_PER_ROOM"]),
         ConfigKey("max.message.bytes", .integer(64...(64 << 20)), "1048576", "Largest message a client may send"),
-        ConfigKey("buffer.ttl.seconds", .integer(0...86_400), "60", "How long messages for a departed device are held in memory", legacy: ["HONE_RELAY_BUFFER_TTL"]),
+        ConfigKey(
+            "buffer.ttl.seconds", .integer(0...86_400), "60",
+            "How long messages for a departed device are held in memory", legacy: ["HONE_RELAY_BUFFER_TTL"]),
         ConfigKey("buffer.max.bytes", .integer(0...(1 << 30)), "4194304", "Most bytes held for one departed device"),
-        ConfigKey("outbound.max.bytes", .integer(1024...(1 << 30)), "16777216", "Most bytes queued to one connection before it is cut as too slow"),
-        ConfigKey("rate.messages.per.second", .number(0.1...1_000_000), "100", "Sustained messages per second per connection"),
-        ConfigKey("rate.burst", .integer(1...1_000_000), "200", "Messages a connection may send at once after a quiet period"),
-        ConfigKey("rate.abuse.refusals", .integer(1...1_000_000), "100", "Refused messages within 10 s that close the connection"),
-        ConfigKey("ping.interval.seconds", .integer(0...3600), "30", "WebSocket ping period; a peer silent for two periods is dropped (0 = off)"),
-        ConfigKey("retention.days", .integer(0...36_500), "30", "Stored messages older than this are deleted (0 = keep forever)"),
-        ConfigKey("log.level", .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), "info", "Log level"),
+        ConfigKey(
+            "outbound.max.bytes", .integer(1024...(1 << 30)), "16777216",
+            "Most bytes queued to one connection before it is cut as too slow"),
+        ConfigKey(
+            "rate.messages.per.second", .number(0.1...1_000_000), "100", "Sustained messages per second per connection"),
+        ConfigKey(
+            "rate.burst", .integer(1...1_000_000), "200", "Messages a connection may send at once after a quiet period"),
+        ConfigKey(
+            "rate.abuse.refusals", .integer(1...1_000_000), "100",
+            "Refused messages within 10 s that close the connection"),
+        ConfigKey(
+            "ping.interval.seconds", .integer(0...3600), "30",
+            "WebSocket ping period; a peer silent for two periods is dropped (0 = off)"),
+        ConfigKey(
+            "retention.days", .integer(0...36_500), "30",
+            "Stored messages older than this are deleted (0 = keep forever)"),
+        ConfigKey(
+            "log.level", .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), "info",
+            "Log level"),
     ]
 
     static func named(_ name: String) -> ConfigKey? { all.first { $0.name == name } }

@@ -52,7 +52,9 @@ public struct ConfigLoader {
         let known = Set(ConfigKey.all.map(\.environmentName))
         for name in environment.keys.sorted() where name.hasPrefix("TANDEM_") && !known.contains(name) {
             throw ConfigError(
-                description: "environment variable \(name): unknown setting (allowed: \(known.sorted().joined(separator: ", ")))")
+                description:
+                    "environment variable \(name): unknown setting (allowed: \(known.sorted().joined(separator: ", ")))"
+            )
         }
     }
 
@@ -64,7 +66,8 @@ public struct ConfigLoader {
     private mutating func set(_ name: String, _ value: String, from source: Source) throws(ConfigError) {
         guard let key = ConfigKey.named(name) else {
             throw ConfigError(
-                description: "\(source): unknown key '\(name)' (allowed: \(ConfigKey.all.map(\.name).joined(separator: ", ")))")
+                description:
+                    "\(source): unknown key '\(name)' (allowed: \(ConfigKey.all.map(\.name).joined(separator: ", ")))")
         }
         guard key.kind.accepts(value) else {
             throw ConfigError(description: "\(source): \(name) = '\(value)' is not \(key.kind.rule)")
@@ -92,13 +95,15 @@ extension ConfigLoader {
         overrides: [(String, String)]
     ) throws(ConfigError) -> (ServerConfiguration, fileUsed: String?) {
         var loader = ConfigLoader()
-        let fallback = searchWorkingDirectory && FileManager.default.fileExists(atPath: "relay.conf") ? "relay.conf" : nil
+        let fallback =
+            searchWorkingDirectory && FileManager.default.fileExists(atPath: "relay.conf") ? "relay.conf" : nil
         if let path = configPath ?? fallback {
             let text: String
             do {
                 text = try String(contentsOfFile: path, encoding: .utf8)
             } catch {
-                throw ConfigError(description: "\(path): cannot read configuration file (\(error.localizedDescription))")
+                throw ConfigError(
+                    description: "\(path): cannot read configuration file (\(error.localizedDescription))")
             }
             try loader.applyFile(text, path: path)
         }

@@ -53,10 +53,12 @@ public struct ServerConfiguration: Sendable {
         limits.maxRooms = try required(settings.integer("max.rooms"), "max.rooms")
         limits.maxMembersPerRoom = try required(settings.integer("max.clients.per.room"), "max.clients.per.room")
         limits.maxMessageBytes = try required(settings.integer("max.message.bytes"), "max.message.bytes")
-        limits.bufferTTLMillis = Int64(try required(settings.integer("buffer.ttl.seconds"), "buffer.ttl.seconds")) * 1000
+        limits.bufferTTLMillis =
+            Int64(try required(settings.integer("buffer.ttl.seconds"), "buffer.ttl.seconds")) * 1000
         limits.maxBufferBytes = try required(settings.integer("buffer.max.bytes"), "buffer.max.bytes")
         limits.maxOutboundBytes = try required(settings.integer("outbound.max.bytes"), "outbound.max.bytes")
-        limits.rate.messagesPerSecond = try required(settings.number("rate.messages.per.second"), "rate.messages.per.second")
+        limits.rate.messagesPerSecond = try required(
+            settings.number("rate.messages.per.second"), "rate.messages.per.second")
         limits.rate.burst = Double(try required(settings.integer("rate.burst"), "rate.burst"))
         limits.rate.abuseRefusals = try required(settings.integer("rate.abuse.refusals"), "rate.abuse.refusals")
         self.limits = limits

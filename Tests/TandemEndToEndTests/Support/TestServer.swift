@@ -16,7 +16,8 @@ final class TestServer: Sendable {
         let path = databasePath ?? TestServer.temporaryDatabasePath()
         var overrides: [(String, String)] = [("port", "0"), ("sqlite.path", path), ("ping.interval.seconds", "0")]
         overrides += settings.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        let (configuration, _) = try ConfigLoader.load(configPath: nil, searchWorkingDirectory: false, environment: [:], overrides: overrides)
+        let (configuration, _) = try ConfigLoader.load(
+            configPath: nil, searchWorkingDirectory: false, environment: [:], overrides: overrides)
         var logger = Logger(label: "tandem-test")
         logger.logLevel = .warning
         let server = try TandemServer(configuration: configuration, logger: logger)
@@ -29,7 +30,9 @@ final class TestServer: Sendable {
         return TestServer(server: server, ports: ports, databasePath: path, group: group, task: task)
     }
 
-    private init(server: TandemServer, ports: BoundPorts, databasePath: String, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(
+        server: TandemServer, ports: BoundPorts, databasePath: String, group: ServiceGroup, task: Task<Void, any Error>
+    ) {
         self.server = server
         self.ports = ports
         self.databasePath = databasePath
@@ -50,7 +53,8 @@ final class TestServer: Sendable {
     }
 
     static func temporaryDatabasePath() -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-tests-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tandem-tests-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory.appendingPathComponent("relay.db").path
     }
