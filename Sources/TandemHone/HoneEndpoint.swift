@@ -15,6 +15,9 @@ public struct HoneEndpoint: Sendable {
     public static let deltasPageSize = 1000
     /// Soft bound on one `deltas` frame's bytes; a page ends early once past it.
     public static let deltasPageBytes = 4 << 20
+    /// How long a connection the server closed may take to read its close frame before the
+    /// transport is dropped.
+    public static let closeGracePeriod: Duration = .seconds(5)
 
     public init(relay: Relay, access: any AccessPolicy, logger: Logger) {
         self.relay = relay
@@ -53,6 +56,15 @@ public struct HoneEndpoint: Sendable {
             group.addTask {
                 await writeAll(join: join, admission: admission, queue: queue, connection: connection)
             }
+            group.addTask {
+                // Once the server closes this connection (replaced, too slow, abusive, shutdown) it
+                // leaves the room at once, even if its writer is stuck behind a full socket.
+                guard let reason = await queue.closed() else { return }
+                logger.debug("closing", metadata: ["code": "\(reason.code)"])
+                membership.leave()
+                try? await Task.sleep(for: Self.closeGracePeriod)
+                if !Task.isCancelled { connection.abort() }
+            }
             var reader = HoneReader(membership: membership, queue: queue, limits: relay.limits, clock: relay.clock)
             while let frame = try? await frames.next() {
                 reader.receive(frame)
@@ -73,10 +85,12 @@ public struct HoneEndpoint: Sendable {
         async
     {
         do {
-            try await connection.send(.text(HoneFrames.joined(join, admission)))
+            let resumable = join.lastSeq.map { admission.canResume(from: $0, epoch: join.epoch) } ?? true
+            try await connection.send(.text(HoneFrames.joined(join, admission, resync: !resumable)))
             if let lastSeq = join.lastSeq {
-                try await replay(
-                    join: join, after: lastSeq, through: admission.roomSeq, admission: admission, connection)
+                // A client that cannot resume exactly gets everything retained, flagged `resync`.
+                let from = resumable ? lastSeq : admission.prunedThrough
+                try await replay(join: join, after: from, through: admission.roomSeq, admission: admission, connection)
             } else {
                 for message in admission.buffered { try await connection.send(message.body) }
             }

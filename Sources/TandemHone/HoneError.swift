@@ -50,6 +50,7 @@ public struct HoneError: Error, Sendable, Equatable {
     static func fieldTooLong(_ field: String, limit: Int) -> HoneError {
         HoneError("field_too_long", "\(field) is longer than \(limit) characters", limit: limit)
     }
+    static let invalidID = HoneError("invalid_id", "id must be a non-empty string")
     static let senderMismatch = HoneError("sender_mismatch", "from must be the joined device")
     static let roomMismatch = HoneError("room_mismatch", "room must be the joined room")
     static let noHost = HoneError("no_host", "The room has no host")

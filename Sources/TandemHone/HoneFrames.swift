@@ -10,7 +10,15 @@ enum HoneFrames {
         let isHost: Bool
         let peers: [String]
         let roomSeq: UInt64
+        let epoch: String
         let bufferOverflowed: Bool?
+        let resync: Bool?
+    }
+
+    struct Ack: Encodable {
+        let type = "ack"
+        let id: String
+        let seq: UInt64
     }
 
     struct Deltas: Encodable {
@@ -45,12 +53,17 @@ enum HoneFrames {
         let limit: Int?
     }
 
-    static func joined(_ join: HoneJoin, _ admission: Admission) -> String {
+    static func joined(_ join: HoneJoin, _ admission: Admission, resync: Bool) -> String {
         HoneJSON.encode(
             Joined(
                 room: join.room.rawValue, device: join.device.rawValue, host: admission.host?.rawValue,
                 isHost: admission.host == join.device, peers: admission.peers.map(\.rawValue),
-                roomSeq: admission.roomSeq, bufferOverflowed: admission.bufferOverflowed ? true : nil))
+                roomSeq: admission.roomSeq, epoch: admission.epoch,
+                bufferOverflowed: admission.bufferOverflowed ? true : nil, resync: resync ? true : nil))
+    }
+
+    static func ack(id: String, seq: UInt64) -> String {
+        HoneJSON.encode(Ack(id: id, seq: seq))
     }
 
     static func deltas(room: RoomID, _ messages: some Collection<RoomMessage>) -> String {

@@ -8,6 +8,8 @@ struct HoneJoin: Equatable {
     let token: String?
     /// Present when the client resumes: it has everything up to this room seq.
     let lastSeq: UInt64?
+    /// The room epoch the client's lastSeq belongs to, when it knows one.
+    var epoch: String? = nil
 
     static let maxIdentifierLength = 128
 
@@ -40,6 +42,15 @@ struct HoneJoin: Equatable {
             }
             lastSeq = seq
         }
-        return .success(HoneJoin(room: RoomID(room), device: DeviceID(device), token: token, lastSeq: lastSeq))
+        var epoch: String?
+        if let epochValue = object["epoch"], !(epochValue is NSNull) {
+            guard let string = epochValue as? String, string.count <= maxIdentifierLength else {
+                return .failure(
+                    .invalidJoinField("epoch", "must be a string of at most \(maxIdentifierLength) characters"))
+            }
+            epoch = string
+        }
+        return .success(
+            HoneJoin(room: RoomID(room), device: DeviceID(device), token: token, lastSeq: lastSeq, epoch: epoch))
     }
 }

@@ -1,9 +1,12 @@
+import Foundation
 import TandemCore
 
 /// A relayed message `{"from","to","room","payload",...}`, validated against the joined member and
 /// pre-rendered so that sequencing only appends the server's fields.
 struct HoneMessage {
     let recipient: Recipient
+    /// The client's id for the message (`id`), acknowledged once stored.
+    let clientID: String?
     /// The message serialized without its closing brace; `seq` and `ts` are appended per message.
     private let openObject: String
 
@@ -23,6 +26,12 @@ struct HoneMessage {
         }
         guard from == device.rawValue else { return .failure(.senderMismatch) }
         guard roomName == room.rawValue else { return .failure(.roomMismatch) }
+        var clientID: String?
+        if let idValue = object["id"], !(idValue is NSNull) {
+            guard let id = idValue as? String, !id.isEmpty else { return .failure(.invalidID) }
+            guard id.count <= maxAddressLength else { return .failure(.fieldTooLong("id", limit: maxAddressLength)) }
+            clientID = id
+        }
         // seq and ts belong to the server; a client's own values are replaced.
         object["seq"] = nil
         object["ts"] = nil
@@ -33,7 +42,8 @@ struct HoneMessage {
             case "broadcast": .broadcast
             default: .device(DeviceID(to))
             }
-        return .success(HoneMessage(recipient: recipient, openObject: String(serialized.dropLast())))
+        return .success(
+            HoneMessage(recipient: recipient, clientID: clientID, openObject: String(serialized.dropLast())))
     }
 
     /// The frame members receive: the message with the room `seq` and server time `ts` (ms).

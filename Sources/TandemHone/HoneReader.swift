@@ -35,10 +35,24 @@ struct HoneReader {
             refuse(error)
         case .success(let message):
             do {
-                _ = try membership.send(to: message.recipient, render: message.render)
+                let result = try membership.send(
+                    to: message.recipient, clientID: message.clientID, render: message.render)
+                if let id = message.clientID { acknowledge(id, result) }
             } catch {
                 refuse(.from(error))
             }
+        }
+    }
+
+    /// Sends `{"type":"ack"}` once the message (or, for a retry, everything before it) is durable.
+    private func acknowledge(_ id: String, _ result: PublishResult) {
+        let queue = self.queue
+        let log = membership.relay.log
+        switch result {
+        case .published(let message, let ticket):
+            log.whenDurable(ticket) { queue.send(.text(HoneFrames.ack(id: id, seq: message.seq))) }
+        case .duplicate(let seq):
+            log.whenDurable(log.lastTicket) { queue.send(.text(HoneFrames.ack(id: id, seq: seq))) }
         }
     }
 

@@ -16,8 +16,8 @@ public final class SQLiteMessageStore: MessageStore {
         try await pool.write { db in
             let insert = try db.cachedStatement(
                 sql: """
-                    INSERT INTO message (roomId, seq, sender, recipient, isBinary, body, createdAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO message (roomId, seq, sender, recipient, isBinary, body, createdAt, clientID)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             var highest: [String: (seq: UInt64, createdAt: Int64)] = [:]
             for message in batch {
@@ -33,7 +33,7 @@ public final class SQLiteMessageStore: MessageStore {
                     }
                 try insert.execute(arguments: [
                     message.room.rawValue, Int64(message.seq), message.sender.rawValue, recipient, isBinary, body,
-                    message.createdAt,
+                    message.createdAt, message.clientID,
                 ])
                 let room = message.room.rawValue
                 if (highest[room]?.seq ?? 0) < message.seq {
@@ -42,21 +42,56 @@ public final class SQLiteMessageStore: MessageStore {
             }
             let upsert = try db.cachedStatement(
                 sql: """
-                    INSERT INTO room (roomId, lastSeq, createdAt) VALUES (?, ?, ?)
+                    INSERT INTO room (roomId, lastSeq, epoch, createdAt) VALUES (?, ?, ?, ?)
                     ON CONFLICT(roomId) DO UPDATE SET lastSeq = max(lastSeq, excluded.lastSeq)
                     """)
             for (room, latest) in highest {
-                try upsert.execute(arguments: [room, Int64(latest.seq), latest.createdAt])
+                try upsert.execute(arguments: [room, Int64(latest.seq), Self.newEpoch(), latest.createdAt])
             }
         }
     }
 
-    public func lastSeq(of room: RoomID) async throws -> UInt64 {
-        try await pool.read { db in
-            let seq = try Int64.fetchOne(
-                db, sql: "SELECT lastSeq FROM room WHERE roomId = ?", arguments: [room.rawValue])
-            return UInt64(seq ?? 0)
+    public func openRoom(_ room: RoomID) async throws -> RoomLogState {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO room (roomId, lastSeq, epoch, createdAt) VALUES (?, 0, ?, ?)",
+                arguments: [room.rawValue, Self.newEpoch(), Int64(Date().timeIntervalSince1970 * 1000)])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT lastSeq, epoch, prunedThrough FROM room WHERE roomId = ?",
+                    arguments: [room.rawValue])
+            else { throw DatabaseError(message: "room row missing after insert") }
+            let lastSeq: Int64 = row["lastSeq"]
+            let prunedThrough: Int64 = row["prunedThrough"]
+            return RoomLogState(lastSeq: UInt64(lastSeq), epoch: row["epoch"], prunedThrough: UInt64(prunedThrough))
         }
+    }
+
+    public func recentClientIDs(in room: RoomID, sender: DeviceID, limit: Int) async throws
+        -> [(id: String, seq: UInt64)]
+    {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT clientID, seq FROM message
+                    WHERE roomId = ? AND sender = ? AND clientID IS NOT NULL
+                    ORDER BY seq DESC LIMIT ?
+                    """,
+                arguments: [room.rawValue, sender.rawValue, limit])
+            return rows.map { row in
+                let seq: Int64 = row["seq"]
+                return (row["clientID"], UInt64(seq))
+            }
+        }
+    }
+
+    /// A fresh, unguessable epoch name.
+    static func newEpoch() -> String {
+        (0..<2).map { _ in
+            let hex = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
     }
 
     public func messages(in room: RoomID, for device: DeviceID, after: UInt64, through: UInt64, limit: Int) async throws
@@ -67,7 +102,7 @@ public final class SQLiteMessageStore: MessageStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT seq, sender, recipient, isBinary, body, createdAt FROM message
+                    SELECT seq, sender, recipient, isBinary, body, createdAt, clientID FROM message
                     WHERE roomId = ? AND seq > ? AND seq <= ?
                       AND ((recipient IS NULL AND sender <> ?) OR recipient = ?)
                     ORDER BY seq LIMIT ?
@@ -86,16 +121,28 @@ public final class SQLiteMessageStore: MessageStore {
                         sender: DeviceID(row["sender"]),
                         addressee: recipient.map { .device(DeviceID($0)) } ?? .broadcast,
                         body: isBinary ? .binary([UInt8](body)) : .text(String(decoding: body, as: UTF8.self)),
-                        createdAt: row["createdAt"]))
+                        createdAt: row["createdAt"], clientID: row["clientID"]))
             }
             return messages
         }
     }
 
-    public func deleteMessages(createdBefore cutoff: Int64) async throws -> Int {
+    public func deleteMessages(createdBefore cutoff: Int64) async throws -> [RoomID: UInt64] {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM message WHERE createdAt < ?", arguments: [cutoff])
-            return db.changesCount
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT roomId, MAX(seq) AS seq FROM message WHERE createdAt < ? GROUP BY roomId",
+                arguments: [cutoff])
+            var pruned: [RoomID: UInt64] = [:]
+            for row in rows {
+                let seq: Int64 = row["seq"]
+                pruned[RoomID(row["roomId"])] = UInt64(seq)
+                try db.execute(
+                    sql: "DELETE FROM message WHERE roomId = ? AND seq <= ?", arguments: [row["roomId"], seq])
+                try db.execute(
+                    sql: "UPDATE room SET prunedThrough = max(prunedThrough, ?) WHERE roomId = ?",
+                    arguments: [seq, row["roomId"]])
+            }
+            return pruned
         }
     }
 }

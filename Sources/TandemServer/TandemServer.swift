@@ -30,7 +30,7 @@ public struct TandemServer: Sendable {
     public init(configuration: ServerConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
-        let pool = try SQLiteDatabase.open(path: configuration.sqlitePath)
+        let pool = try SQLiteDatabase.open(path: configuration.sqlitePath, durability: configuration.durability)
         let log = MessageLog(store: SQLiteMessageStore(pool: pool)) { [logger] error in
             logger.error("storage commit failed; retrying", metadata: ["error": "\(error)"])
         }
@@ -54,14 +54,18 @@ public struct TandemServer: Sendable {
             maxFrameSize: maxFrame,
             autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
             closeTimeout: .seconds(5))
-        let serve: @Sendable (WebSocketInboundStream, WebSocketOutboundWriter) async -> Void = { inbound, outbound in
+        let serve: @Sendable (WebSocketInboundStream, WebSocketOutboundWriter, any Channel) async -> Void = {
+            inbound, outbound, channel in
             await hone.serve(
-                inbound: inbound.wireFrames(maxSize: maxFrame), connection: WebSocketWireConnection(outbound: outbound))
+                inbound: inbound.wireFrames(maxSize: maxFrame),
+                connection: WebSocketWireConnection(outbound: outbound, channel: channel))
         }
 
-        let router = Router(context: BasicWebSocketRequestContext.self)
+        let router = Router(context: RelayRequestContext.self)
         addRoutes(to: router)
-        router.ws("/ws") { inbound, outbound, _ in await serve(inbound, outbound) }
+        router.ws("/ws") { inbound, outbound, context in
+            await serve(inbound, outbound, context.requestContext.channel)
+        }
         let httpApp = Application(
             router: router,
             server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: webSocket)),
@@ -74,8 +78,8 @@ public struct TandemServer: Sendable {
         addRoutes(to: plainRouter)
         let webSocketApp = Application(
             router: plainRouter,
-            server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { _, _, _ in
-                .upgrade([:]) { inbound, outbound, _ in await serve(inbound, outbound) }
+            server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { _, channel, _ in
+                .upgrade([:]) { inbound, outbound, _ in await serve(inbound, outbound, channel) }
             },
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.webSocketPort), serverName: nil),

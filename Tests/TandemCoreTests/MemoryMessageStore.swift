@@ -5,7 +5,7 @@ import TandemCore
 final class MemoryMessageStore: MessageStore {
     private struct State {
         var messages: [RoomMessage] = []
-        var lastSeq: [RoomID: UInt64] = [:]
+        var rooms: [RoomID: RoomLogState] = [:]
         var failuresLeft = 0
         var batches: [Int] = []
     }
@@ -27,11 +27,29 @@ final class MemoryMessageStore: MessageStore {
             }
             state.batches.append(batch.count)
             state.messages += batch
-            for message in batch { state.lastSeq[message.room] = max(state.lastSeq[message.room] ?? 0, message.seq) }
+            for message in batch {
+                var room = state.rooms[message.room] ?? RoomLogState(lastSeq: 0, epoch: "e1", prunedThrough: 0)
+                room.lastSeq = max(room.lastSeq, message.seq)
+                state.rooms[message.room] = room
+            }
         }
     }
 
-    func lastSeq(of room: RoomID) async throws -> UInt64 { state.withLock { $0.lastSeq[room] ?? 0 } }
+    func openRoom(_ room: RoomID) async throws -> RoomLogState {
+        state.withLock { state in
+            if let known = state.rooms[room] { return known }
+            let fresh = RoomLogState(lastSeq: 0, epoch: "e1", prunedThrough: 0)
+            state.rooms[room] = fresh
+            return fresh
+        }
+    }
+
+    func recentClientIDs(in room: RoomID, sender: DeviceID, limit: Int) async throws -> [(id: String, seq: UInt64)] {
+        state.withLock { state in
+            state.messages.reversed().filter { $0.room == room && $0.sender == sender && $0.clientID != nil }
+                .prefix(limit).map { ($0.clientID ?? "", $0.seq) }
+        }
+    }
 
     func messages(in room: RoomID, for device: DeviceID, after: UInt64, through: UInt64, limit: Int) async throws
         -> [RoomMessage]
@@ -45,11 +63,15 @@ final class MemoryMessageStore: MessageStore {
         }
     }
 
-    func deleteMessages(createdBefore cutoff: Int64) async throws -> Int {
+    func deleteMessages(createdBefore cutoff: Int64) async throws -> [RoomID: UInt64] {
         state.withLock { state in
-            let before = state.messages.count
+            var pruned: [RoomID: UInt64] = [:]
+            for message in state.messages where message.createdAt < cutoff {
+                pruned[message.room] = max(pruned[message.room] ?? 0, message.seq)
+            }
             state.messages.removeAll { $0.createdAt < cutoff }
-            return before - state.messages.count
+            for (room, seq) in pruned { state.rooms[room]?.prunedThrough = seq }
+            return pruned
         }
     }
 }

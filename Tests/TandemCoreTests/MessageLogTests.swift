@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import TandemCore
@@ -36,6 +37,23 @@ struct MessageLogTests {
         await writer.value
     }
 
+    @Test("durability callbacks run once their ticket is committed")
+    func callbacks() async throws {
+        let store = MemoryMessageStore()
+        let log = MessageLog(store: store)
+        let fired = Mailbox()
+        let ticket = log.append(message(1))
+        log.whenDurable(ticket) { fired.put(1) }
+        #expect(fired.taken == [])
+        let writer = Task { await log.run() }
+        await log.flush()
+        #expect(fired.taken == [1])
+        log.whenDurable(ticket) { fired.put(2) }
+        #expect(fired.taken == [1, 2], "an already durable ticket calls back at once")
+        log.stop()
+        await writer.value
+    }
+
     @Test("stop commits everything pending before the writer returns")
     func stopFlushes() async throws {
         let store = MemoryMessageStore()
@@ -47,4 +65,11 @@ struct MessageLogTests {
         #expect(store.stored.count == 10)
         #expect(log.pendingCount == 0)
     }
+}
+
+/// Collects values from callbacks.
+final class Mailbox: Sendable {
+    private let values = Mutex<[Int]>([])
+    func put(_ value: Int) { values.withLock { $0.append(value) } }
+    var taken: [Int] { values.withLock { $0 } }
 }

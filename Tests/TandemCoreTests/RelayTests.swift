@@ -28,8 +28,14 @@ struct Member {
     let queue: OutboundQueue
 
     @discardableResult
-    func send(_ text: String, to recipient: Recipient) throws(SendError) -> RoomMessage {
-        try membership.send(to: recipient) { _, _ in .text(text) }
+    func send(_ text: String, to recipient: Recipient, id: String? = nil) throws(SendError) -> RoomMessage {
+        switch try membership.send(to: recipient, clientID: id, render: { _, _ in .text(text) }) {
+        case .published(let message, _): return message
+        case .duplicate(let seq):
+            return RoomMessage(
+                room: membership.room.id, seq: seq, sender: membership.device, addressee: .broadcast,
+                body: .text("duplicate"), createdAt: 0)
+        }
     }
 
     /// Items queued so far (the queue is not closed, so read only what is there).
@@ -179,6 +185,52 @@ struct RelayTests {
         harness.relay.log.stop()
         await writer.value
         #expect(harness.store.stored.map(\.seq) == [1, 2, 3])
+    }
+
+    @Test("a retried client id is recognised, also after the room is reloaded from storage")
+    func retries() async throws {
+        let harness = Harness()
+        let writer = Task { await harness.relay.log.run() }
+        let a = try await harness.join("A")
+        let b = try await harness.join("B")
+        #expect(try a.send("x", to: .broadcast, id: "m1").seq == 1)
+        #expect(try a.send("x", to: .broadcast, id: "m1").body == .text("duplicate"))
+        #expect(try a.send("y", to: .broadcast, id: "m2").seq == 2)
+        #expect(try b.send("z", to: .broadcast, id: "m1").seq == 3, "ids are per device")
+        #expect(await b.messages() == ["x", "y"])
+        a.membership.leave()
+        b.membership.leave()
+        await harness.relay.log.flush()
+        harness.clock.advance(by: 120_000)
+        harness.relay.sweep()
+        #expect(harness.relay.roomCount == 0)
+        let again = try await harness.join("A")
+        let retry = try again.membership.send(to: .broadcast, clientID: "m1") { _, _ in .text("x") }
+        #expect(retry == .duplicate(seq: 1))
+        harness.relay.log.stop()
+        await writer.value
+    }
+
+    @Test("resumability: same epoch, lastSeq within the retained log")
+    func resumability() async throws {
+        let harness = Harness()
+        let writer = Task { await harness.relay.log.run() }
+        let a = try await harness.join("A")
+        try a.send("1", to: .broadcast)
+        try a.send("2", to: .broadcast)
+        await harness.relay.log.flush()
+        let b = try await harness.join("B")
+        #expect(b.admission.canResume(from: 0, epoch: nil))
+        #expect(b.admission.canResume(from: 2, epoch: "e1"))
+        #expect(!b.admission.canResume(from: 3, epoch: nil), "ahead of the room: the log was reset")
+        #expect(!b.admission.canResume(from: 1, epoch: "other"), "another epoch")
+        _ = try await harness.relay.applyRetention(createdBefore: Int64.max)
+        let c = try await harness.join("C")
+        #expect(c.admission.prunedThrough == 2)
+        #expect(!c.admission.canResume(from: 1, epoch: nil), "pruned past lastSeq")
+        #expect(c.admission.canResume(from: 2, epoch: nil))
+        harness.relay.log.stop()
+        await writer.value
     }
 
     @Test("drain closes every member with 1001 and refuses new joins")

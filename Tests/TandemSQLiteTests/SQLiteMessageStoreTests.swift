@@ -44,6 +44,22 @@ struct SQLiteMessageStoreTests {
         #expect(limited.map(\.seq) == [1, 2])
     }
 
+    @Test("recent client ids come back newest first, per sender")
+    func clientIDs() async throws {
+        let store = SQLiteMessageStore(pool: try SQLiteDatabase.open(path: path))
+        func withID(_ seq: UInt64, _ sender: String, _ id: String?) -> RoomMessage {
+            RoomMessage(
+                room: RoomID("r"), seq: seq, sender: DeviceID(sender), addressee: .broadcast, body: .text(""),
+                createdAt: 1, clientID: id)
+        }
+        try await store.append([withID(1, "A", "a1"), withID(2, "B", "b1"), withID(3, "A", nil), withID(4, "A", "a2")])
+        let recent = try await store.recentClientIDs(in: RoomID("r"), sender: DeviceID("A"), limit: 10)
+        #expect(recent.map(\.id) == ["a2", "a1"])
+        #expect(recent.map(\.seq) == [4, 1])
+        let read = try await store.messages(in: RoomID("r"), for: DeviceID("B"), after: 3, through: 4, limit: 1)
+        #expect(read.first?.clientID == "a2")
+    }
+
     @Test("binary bodies round-trip")
     func binary() async throws {
         let store = SQLiteMessageStore(pool: try SQLiteDatabase.open(path: path))
@@ -64,10 +80,17 @@ struct SQLiteMessageStoreTests {
             try await store.append([message(1, at: 10), message(2, at: 20), message(1, room: "other", at: 30)])
         }
         let store = SQLiteMessageStore(pool: try SQLiteDatabase.open(path: path))
-        #expect(try await store.lastSeq(of: RoomID("r")) == 2)
-        #expect(try await store.lastSeq(of: RoomID("never")) == 0)
-        #expect(try await store.deleteMessages(createdBefore: 25) == 2)
-        #expect(try await store.lastSeq(of: RoomID("r")) == 2)
+        let opened = try await store.openRoom(RoomID("r"))
+        #expect(opened.lastSeq == 2)
+        #expect(opened.epoch.count == 32)
+        let fresh = try await store.openRoom(RoomID("never"))
+        #expect(fresh.lastSeq == 0)
+        #expect(fresh.epoch != opened.epoch)
+        #expect(try await store.openRoom(RoomID("never")).epoch == fresh.epoch, "the epoch is stable once made")
+        #expect(try await store.deleteMessages(createdBefore: 25) == [RoomID("r"): 2])
+        let pruned = try await store.openRoom(RoomID("r"))
+        #expect(pruned.lastSeq == 2)
+        #expect(pruned.prunedThrough == 2)
         #expect(try await store.messages(in: RoomID("r"), for: DeviceID("B"), after: 0, through: 9, limit: 9).isEmpty)
         #expect(
             try await store.messages(in: RoomID("other"), for: DeviceID("B"), after: 0, through: 9, limit: 9).count == 1
@@ -81,6 +104,6 @@ struct SQLiteMessageStoreTests {
         await #expect(throws: (any Error).self) { try await store.append([message(2), message(1)]) }
         let all = try await store.messages(in: RoomID("r"), for: DeviceID("B"), after: 0, through: 9, limit: 9)
         #expect(all.map(\.seq) == [1])
-        #expect(try await store.lastSeq(of: RoomID("r")) == 1)
+        #expect(try await store.openRoom(RoomID("r")).lastSeq == 1)
     }
 }

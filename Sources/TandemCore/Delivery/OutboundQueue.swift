@@ -20,6 +20,8 @@ public final class OutboundQueue: Outbox, AsyncSequence {
         var closed = false
         var finished = false
         var consumer: CheckedContinuation<Item?, Never>?
+        var closeReason: CloseReason?
+        var closeWatchers: [CheckedContinuation<CloseReason?, Never>] = []
     }
 
     public let maxBytes: Int
@@ -39,17 +41,36 @@ public final class OutboundQueue: Outbox, AsyncSequence {
     }
 
     public func close(_ reason: CloseReason) {
+        var watchers: [CheckedContinuation<CloseReason?, Never>] = []
         let consumer = state.withLock { state -> CheckedContinuation<Item?, Never>? in
             guard !state.closed else { return nil }
             state.closed = true
+            state.closeReason = reason
+            swap(&watchers, &state.closeWatchers)
             return enqueue(.close(reason), bytes: 0, into: &state)
         }
         consumer?.resume(returning: .close(reason))
+        for watcher in watchers { watcher.resume(returning: reason) }
+    }
+
+    /// Returns once the queue is closed, with the reason; nil if it was finished instead.
+    public func closed() async -> CloseReason? {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> CloseReason?? in
+                if state.closed { return .some(state.closeReason) }
+                state.closeWatchers.append(continuation)
+                return .none
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
     }
 
     /// Ends the sequence at once, dropping what is queued (the connection is gone).
     public func finish() {
+        var watchers: [CheckedContinuation<CloseReason?, Never>] = []
+        defer { for watcher in watchers { watcher.resume(returning: nil) } }
         let consumer = state.withLock { state -> CheckedContinuation<Item?, Never>? in
+            swap(&watchers, &state.closeWatchers)
             state.closed = true
             state.finished = true
             state.items = []
@@ -72,10 +93,14 @@ public final class OutboundQueue: Outbox, AsyncSequence {
 
     private func push(_ item: Item, bytes: Int) {
         var overflow = false
+        var watchers: [CheckedContinuation<CloseReason?, Never>] = []
+        defer { for watcher in watchers { watcher.resume(returning: .slowConsumer) } }
         let consumer = state.withLock { state -> CheckedContinuation<Item?, Never>? in
             guard !state.closed else { return nil }
             if state.bytes + bytes > maxBytes {
                 state.closed = true
+                state.closeReason = .slowConsumer
+                swap(&watchers, &state.closeWatchers)
                 overflow = true
                 // Drop the backlog: the client catches up from storage with lastSeq.
                 state.items = []

@@ -15,7 +15,10 @@ public enum WireFrame: Sendable, Equatable {
 /// The sending half of one client connection, implemented by the server over its WebSocket library.
 public protocol WireConnection: Sendable {
     func send(_ frame: WireFrame) async throws
+    /// Sends a close frame; the connection ends when the peer answers or the transport times out.
     func close(code: UInt16, reason: String) async throws
+    /// Drops the transport at once, for a peer that does not read its close frame.
+    func abort()
 }
 
 /// Why the server closes a connection: a WebSocket close code and a short reason.

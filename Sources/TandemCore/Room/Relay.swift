@@ -35,8 +35,18 @@ public final class Relay: Sendable {
     ) async throws(JoinError) -> (Membership, Admission) {
         while true {
             let room = try await openRoom(roomID)
+            var recentIDs: [(id: String, seq: UInt64)]?
+            if !room.tracksClientIDs(of: device) {
+                do {
+                    recentIDs = try await log.store.recentClientIDs(
+                        in: roomID, sender: device, limit: RecentClientIDs.capacity)
+                } catch {
+                    throw .storageUnavailable(String(describing: error))
+                }
+            }
             do throws(Room.AdmitError) {
-                let (admission, isNew) = try room.admit(device, outbox: outbox, resuming: resuming, now: clock.now())
+                let (admission, isNew) = try room.admit(
+                    device, outbox: outbox, resuming: resuming, recentIDs: recentIDs, now: clock.now())
                 if isNew { connectionCount.add(1, ordering: .relaxed) }
                 return (Membership(relay: self, room: room, device: device, outbox: outbox), admission)
             } catch {
@@ -79,6 +89,15 @@ public final class Relay: Sendable {
         }
     }
 
+    /// Deletes stored messages created before `cutoff` (ms since 1970) and tells the loaded rooms
+    /// how far their logs are now pruned. Returns how many rooms lost messages.
+    @discardableResult
+    public func applyRetention(createdBefore cutoff: Int64) async throws -> Int {
+        let pruned = try await log.store.deleteMessages(createdBefore: cutoff)
+        for (id, seq) in pruned { room(id)?.notePruned(through: seq) }
+        return pruned.count
+    }
+
     /// Refuses new joins and closes every connection with `reason`; used at shutdown.
     public func drain(_ reason: CloseReason = .goingAway) {
         let rooms = registry.withLock { registry in
@@ -119,8 +138,8 @@ public final class Relay: Sendable {
             let task = Task { [log, limits] in
                 // A room forgotten a moment ago may still have messages waiting for commit.
                 await log.flush()
-                let lastSeq = try await log.store.lastSeq(of: id)
-                return Room(id: id, lastSeq: lastSeq, limits: limits, log: log)
+                let storage = try await log.store.openRoom(id)
+                return Room(id: id, storage: storage, limits: limits, log: log)
             }
             registry.rooms[id] = .loading(task)
             return .loading(task)
@@ -147,16 +166,18 @@ public final class Relay: Sendable {
 
 /// One connection's place in a room: how it sends, and how it leaves.
 public struct Membership: Sendable {
-    let relay: Relay
+    public let relay: Relay
     public let room: Room
     public let device: DeviceID
     let outbox: any Outbox
 
-    /// Sequences, stores and routes a message from this member.
+    /// Sequences, stores and routes a message from this member. With a `clientID`, a retry of an
+    /// id this device used recently is recognised and not stored or delivered again.
     public func send(
-        to recipient: Recipient, render: (_ seq: UInt64, _ createdAt: Int64) -> WireFrame
-    ) throws(SendError) -> RoomMessage {
-        try room.publish(from: device, via: outbox, to: recipient, now: relay.clock.now(), render: render)
+        to recipient: Recipient, clientID: String? = nil, render: (_ seq: UInt64, _ createdAt: Int64) -> WireFrame
+    ) throws(SendError) -> PublishResult {
+        try room.publish(
+            from: device, via: outbox, to: recipient, clientID: clientID, now: relay.clock.now(), render: render)
     }
 
     /// Leaves the room: peers are told, a new host is elected if needed, and messages for this

@@ -16,7 +16,10 @@ public final class Room: Sendable {
         var members: [Member] = []
         var host: DeviceID?
         var lastSeq: UInt64
+        let epoch: String
+        var prunedThrough: UInt64
         var buffers: [DeviceID: OfflineBuffer] = [:]
+        var clientIDs: [DeviceID: RecentClientIDs] = [:]
         var closed = false
     }
 
@@ -30,19 +33,30 @@ public final class Room: Sendable {
     private let log: MessageLog
     private let state: Mutex<State>
 
-    init(id: RoomID, lastSeq: UInt64, limits: RelayLimits, log: MessageLog) {
+    init(id: RoomID, storage: RoomLogState, limits: RelayLimits, log: MessageLog) {
         self.id = id
         self.limits = limits
         self.log = log
-        self.state = Mutex(State(lastSeq: lastSeq))
+        self.state = Mutex(State(lastSeq: storage.lastSeq, epoch: storage.epoch, prunedThrough: storage.prunedThrough))
+    }
+
+    /// Whether the room already tracks `device`'s recent message ids.
+    func tracksClientIDs(of device: DeviceID) -> Bool {
+        state.withLock { $0.clientIDs[device] != nil }
+    }
+
+    /// Records that retention deleted messages up to `seq`.
+    func notePruned(through seq: UInt64) {
+        state.withLock { $0.prunedThrough = max($0.prunedThrough, seq) }
     }
 
     /// Adds `device`, replacing an older connection of the same device (closed with `.replaced`).
     /// `resuming` is true when the device will catch up from storage, which makes its offline buffer
-    /// redundant.
-    func admit(_ device: DeviceID, outbox: any Outbox, resuming: Bool, now: Int64) throws(AdmitError) -> (
-        Admission, isNew: Bool
-    ) {
+    /// redundant. `recentIDs` (newest first, from storage) seeds retry detection when the room does
+    /// not yet track this device.
+    func admit(
+        _ device: DeviceID, outbox: any Outbox, resuming: Bool, recentIDs: [(id: String, seq: UInt64)]?, now: Int64
+    ) throws(AdmitError) -> (Admission, isNew: Bool) {
         var replaced: (any Outbox)?
         var notify: [any Outbox] = []
         var hostChanged = false
@@ -62,12 +76,17 @@ public final class Room: Sendable {
                     hostChanged = true
                 }
             }
+            if state.clientIDs[device] == nil {
+                state.clientIDs[device] = RecentClientIDs(newestFirst: recentIDs ?? [])
+            }
             let buffer = state.buffers.removeValue(forKey: device)
             let usable = buffer.map { $0.expiresAt > now } ?? false
             return Admission(
                 host: state.host,
                 peers: state.members.lazy.filter { $0.device != device }.map(\.device),
                 roomSeq: state.lastSeq,
+                epoch: state.epoch,
+                prunedThrough: state.prunedThrough,
                 buffered: resuming || !usable ? [] : buffer?.messages ?? [],
                 bufferOverflowed: !resuming && usable && buffer?.overflowed == true,
                 catchUpTicket: log.lastTicket
@@ -110,7 +129,8 @@ public final class Room: Sendable {
         return removed
     }
 
-    /// Sequences a message, queues it for storage and delivers it to its recipients.
+    /// Sequences a message, queues it for storage and delivers it to its recipients; or, when
+    /// `clientID` repeats one of the sender's recent ids, does nothing and reports the earlier seq.
     ///
     /// `render` builds the frame members receive from the assigned seq and server time; it runs
     /// inside the room's critical section, so it must be cheap.
@@ -118,12 +138,16 @@ public final class Room: Sendable {
         from sender: DeviceID,
         via outbox: any Outbox,
         to recipient: Recipient,
+        clientID: String?,
         now: Int64,
         render: (_ seq: UInt64, _ createdAt: Int64) -> WireFrame
-    ) throws(SendError) -> RoomMessage {
-        try state.withLock { state throws(SendError) -> RoomMessage in
+    ) throws(SendError) -> PublishResult {
+        try state.withLock { state throws(SendError) -> PublishResult in
             guard state.members.contains(where: { $0.device == sender && $0.outbox === outbox }) else {
                 throw .notMember
+            }
+            if let clientID, let seq = state.clientIDs[sender]?.seq(for: clientID) {
+                return .duplicate(seq: seq)
             }
             let addressee: Addressee
             switch recipient {
@@ -140,9 +164,10 @@ public final class Room: Sendable {
             state.lastSeq += 1
             let message = RoomMessage(
                 room: id, seq: state.lastSeq, sender: sender, addressee: addressee,
-                body: render(state.lastSeq, now), createdAt: now
+                body: render(state.lastSeq, now), createdAt: now, clientID: clientID
             )
-            log.append(message)
+            let ticket = log.append(message)
+            if let clientID { state.clientIDs[sender, default: RecentClientIDs()].insert(clientID, seq: message.seq) }
             switch addressee {
             case .broadcast:
                 for member in state.members where member.device != sender {
@@ -158,7 +183,7 @@ public final class Room: Sendable {
                     state.buffers[target]?.append(message)
                 }
             }
-            return message
+            return .published(message, ticket)
         }
     }
 

@@ -9,14 +9,20 @@ public struct RoomMessage: Sendable, Equatable {
     public let body: WireFrame
     /// Server time of sequencing, milliseconds since 1970.
     public let createdAt: Int64
+    /// The id the sender gave the message, used to acknowledge it and to ignore retries.
+    public let clientID: String?
 
-    public init(room: RoomID, seq: UInt64, sender: DeviceID, addressee: Addressee, body: WireFrame, createdAt: Int64) {
+    public init(
+        room: RoomID, seq: UInt64, sender: DeviceID, addressee: Addressee, body: WireFrame, createdAt: Int64,
+        clientID: String? = nil
+    ) {
         self.room = room
         self.seq = seq
         self.sender = sender
         self.addressee = addressee
         self.body = body
         self.createdAt = createdAt
+        self.clientID = clientID
     }
 }
 

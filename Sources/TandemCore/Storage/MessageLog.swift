@@ -17,9 +17,21 @@ public final class MessageLog: Sendable {
         var pending: [RoomMessage] = []
         var appended: UInt64 = 0
         var durable: UInt64 = 0
-        var waiters: [(ticket: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiters: [(ticket: UInt64, resume: Waiter)] = []
         var writerWakeup: CheckedContinuation<Void, Never>?
         var stopping = false
+    }
+
+    private enum Waiter {
+        case task(CheckedContinuation<Void, Never>)
+        case callback(@Sendable () -> Void)
+
+        func resume() {
+            switch self {
+            case .task(let continuation): continuation.resume()
+            case .callback(let callback): callback()
+            }
+        }
     }
 
     public let store: any MessageStore
@@ -63,11 +75,22 @@ public final class MessageLog: Sendable {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state -> Bool in
                 if state.durable >= ticket.value { return true }
-                state.waiters.append((ticket.value, continuation))
+                state.waiters.append((ticket.value, .task(continuation)))
                 return false
             }
             if ready { continuation.resume() }
         }
+    }
+
+    /// Calls `action` (on the writer task, so it must be quick) once `ticket` is durable, or at
+    /// once if it already is.
+    public func whenDurable(_ ticket: Ticket, perform action: @escaping @Sendable () -> Void) {
+        let ready = state.withLock { state -> Bool in
+            if state.durable >= ticket.value { return true }
+            state.waiters.append((ticket.value, .callback(action)))
+            return false
+        }
+        if ready { action() }
     }
 
     /// Returns once everything appended so far is committed.
@@ -140,17 +163,17 @@ public final class MessageLog: Sendable {
                 delay = min(delay * 2, .seconds(2))
             }
         }
-        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let ready = state.withLock { state -> [Waiter] in
             state.durable += UInt64(batch.count)
             let durable = state.durable
-            var ready: [CheckedContinuation<Void, Never>] = []
+            var ready: [Waiter] = []
             state.waiters.removeAll { waiter in
                 guard waiter.ticket <= durable else { return false }
-                ready.append(waiter.continuation)
+                ready.append(waiter.resume)
                 return true
             }
             return ready
         }
-        for continuation in ready { continuation.resume() }
+        for waiter in ready { waiter.resume() }
     }
 }

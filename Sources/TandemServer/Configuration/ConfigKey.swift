@@ -71,6 +71,9 @@ extension ConfigKey {
             "sqlite.path", .path, "./relay.db", "SQLite database file, created if missing",
             legacy: ["HONE_RELAY_SQLITE_PATH"]),
         ConfigKey(
+            "durability", .choice(["commit", "fsync"]), "commit",
+            "When a message is acknowledged: after commit (survives a crash) or after fsync (survives power loss)"),
+        ConfigKey(
             "max.rooms", .integer(1...10_000_000), "10000", "Most rooms held at once", legacy: ["HONE_RELAY_MAX_ROOMS"]),
         ConfigKey(
             "max.clients.per.room", .integer(1...100_000), "10", "Most devices connected to one room",

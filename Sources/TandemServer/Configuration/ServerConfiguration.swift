@@ -11,6 +11,7 @@ public struct ServerConfiguration: Sendable {
     public var acceptsLegacyTokens: Bool
     public var allowInsecure: Bool
     public var sqlitePath: String
+    public var durability: Durability
     public var limits: RelayLimits
     /// WebSocket ping period; nil turns pings off.
     public var pingInterval: Duration?
@@ -48,6 +49,7 @@ public struct ServerConfiguration: Sendable {
         acceptsLegacyTokens = settings.boolean("auth.legacy.tokens")
         allowInsecure = settings.boolean("allow.insecure")
         sqlitePath = try required(settings.string("sqlite.path"), "sqlite.path")
+        durability = Durability(rawValue: try required(settings.string("durability"), "durability")) ?? .commit
 
         var limits = RelayLimits()
         limits.maxRooms = try required(settings.integer("max.rooms"), "max.rooms")

@@ -6,6 +6,11 @@ import TandemCore
 /// `WireConnection` over a Hummingbird WebSocket writer.
 struct WebSocketWireConnection: WireConnection {
     let outbound: WebSocketOutboundWriter
+    let channel: any Channel
+
+    func abort() {
+        channel.close(promise: nil)
+    }
 
     func send(_ frame: WireFrame) async throws {
         switch frame {

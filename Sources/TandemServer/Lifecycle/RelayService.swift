@@ -40,8 +40,8 @@ struct RelayService: Service {
                 lastRetention = .now
                 let cutoff = relay.clock.now() - Int64(retentionDays) * 86_400_000
                 do {
-                    let deleted = try await relay.log.store.deleteMessages(createdBefore: cutoff)
-                    if deleted > 0 { logger.info("retention", metadata: ["deleted": "\(deleted)"]) }
+                    let rooms = try await relay.applyRetention(createdBefore: cutoff)
+                    if rooms > 0 { logger.info("retention pruned old messages", metadata: ["rooms": "\(rooms)"]) }
                 } catch {
                     logger.error("retention failed", metadata: ["error": "\(error)"])
                 }
