@@ -7,10 +7,12 @@ let package = Package(
     products: [
         .executable(name: "tandem", targets: ["tandem"]),
         .library(name: "TandemCore", targets: ["TandemCore"]),
+        .library(name: "TandemClient", targets: ["TandemClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -42,6 +44,13 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "TandemClient",
+            dependencies: [
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "tandem",
             dependencies: [
@@ -54,10 +63,11 @@ let package = Package(
         .testTarget(name: "TandemHoneTests", dependencies: ["TandemHone", "TandemCore"]),
         .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore"]),
         .testTarget(name: "TandemServerTests", dependencies: ["TandemServer"]),
+        .testTarget(name: "TandemClientTests", dependencies: ["TandemClient"]),
         .testTarget(
             name: "TandemEndToEndTests",
             dependencies: [
-                "TandemServer", "TandemHone", "TandemAuth",
+                "TandemServer", "TandemHone", "TandemAuth", "TandemClient",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

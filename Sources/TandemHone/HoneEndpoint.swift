@@ -112,7 +112,6 @@ public struct HoneEndpoint: Sendable {
         join: HoneJoin, after: UInt64, through: UInt64, admission: Admission, _ connection: some WireConnection
     ) async throws {
         guard after < through else { return }
-        await relay.log.waitUntilDurable(admission.catchUpTicket)
         var cursor = after
         while cursor < through, !Task.isCancelled {
             let batch = try await relay.log.store.messages(

@@ -51,6 +51,8 @@ enum HoneFrames {
         let error: String
         let code: String
         let limit: Int?
+        /// The refused message's `id`, when it had one.
+        let id: String?
     }
 
     static func joined(_ join: HoneJoin, _ admission: Admission, resync: Bool) -> String {
@@ -82,8 +84,8 @@ enum HoneFrames {
                 }))
     }
 
-    static func error(_ error: HoneError) -> String {
-        HoneJSON.encode(ErrorFrame(error: error.text, code: error.code, limit: error.limit))
+    static func error(_ error: HoneError, id: String? = nil) -> String {
+        HoneJSON.encode(ErrorFrame(error: error.text, code: error.code, limit: error.limit, id: id))
     }
 
     /// The frame a member receives for a room event.

@@ -22,25 +22,26 @@ struct HoneReader {
         guard case .text(let text) = frame else { return refuse(.binaryFrame) }
         // Hone clients send short "ping"/"pong" keep-alive texts; they are not messages.
         if text.utf8.count < 30, text.contains("ping") || text.contains("pong") { return }
-        switch rateLimiter.check(now: clock.now()) {
-        case .allowed: break
-        case .refused: return refuse(.rateLimited(perSecond: limits.rate.messagesPerSecond))
-        case .abusive: return queue.close(.rateLimitAbuse)
-        }
+        // Every frame counts against the rate, valid or not.
+        let verdict = rateLimiter.check(now: clock.now())
+        if verdict == .abusive { return queue.close(.rateLimitAbuse) }
         guard text.utf8.count <= limits.maxMessageBytes else {
             return refuse(.messageTooLarge(limit: limits.maxMessageBytes))
         }
+        let message: HoneMessage
         switch HoneMessage.parse(text, device: membership.device, room: membership.room.id) {
-        case .failure(let error):
-            refuse(error)
-        case .success(let message):
-            do {
-                let result = try membership.send(
-                    to: message.recipient, clientID: message.clientID, render: message.render)
-                if let id = message.clientID { acknowledge(id, result) }
-            } catch {
-                refuse(.from(error))
-            }
+        case .failure(let error): return refuse(error)
+        case .success(let parsed): message = parsed
+        }
+        guard verdict == .allowed else {
+            // The id lets a client retry exactly the refused message.
+            return refuse(.rateLimited(perSecond: limits.rate.messagesPerSecond), id: message.clientID)
+        }
+        do {
+            let result = try membership.send(to: message.recipient, clientID: message.clientID, render: message.render)
+            if let id = message.clientID { acknowledge(id, result) }
+        } catch {
+            refuse(.from(error), id: message.clientID)
         }
     }
 
@@ -56,7 +57,8 @@ struct HoneReader {
         }
     }
 
-    private func refuse(_ error: HoneError) {
-        queue.send(.text(HoneFrames.error(error)))
+    /// Answers a refused frame; `id` names the refused message when it had one.
+    private func refuse(_ error: HoneError, id: String? = nil) {
+        queue.send(.text(HoneFrames.error(error, id: id)))
     }
 }

@@ -12,7 +12,11 @@ struct Harness {
         var limits = RelayLimits()
         configure(&limits)
         relay = Relay(limits: limits, log: MessageLog(store: store), clock: clock.wallClock)
+        Task { [relay] in await relay.log.run() }
     }
+
+    /// Waits until everything sent so far is stored and delivered.
+    func settle() async { await relay.log.flush() }
 
     func join(_ device: String, room: String = "r", resuming: Bool = false) async throws -> Member {
         let queue = OutboundQueue(maxBytes: relay.limits.maxOutboundBytes)
@@ -67,6 +71,7 @@ struct RelayTests {
         #expect(b.admission.peers == [DeviceID("A")])
         let first = try a.send("one", to: .broadcast)
         let second = try b.send("two", to: .broadcast)
+        await harness.settle()
         #expect(first.seq == 1)
         #expect(second.seq == 2)
         #expect(await b.messages() == ["one"])
@@ -108,10 +113,12 @@ struct RelayTests {
         b.membership.leave()
         try a.send("direct", to: .device(DeviceID("B")))
         try a.send("all", to: .broadcast)
+        await harness.settle()
         let back = try await harness.join("B")
         #expect(back.admission.buffered.map(\.seq) == [1, 2])
         back.membership.leave()
         try a.send("late", to: .broadcast)
+        await harness.settle()
         harness.clock.advance(by: 1001)
         harness.relay.sweep()
         let after = try await harness.join("B")
@@ -126,6 +133,7 @@ struct RelayTests {
         let b = try await harness.join("B")
         b.membership.leave()
         try a.send("x", to: .broadcast)
+        await harness.settle()
         let back = try await harness.join("B", resuming: true)
         #expect(back.admission.buffered.isEmpty)
         #expect(back.admission.roomSeq == 1)
@@ -139,6 +147,7 @@ struct RelayTests {
         b.membership.leave()
         try a.send("123456", to: .broadcast)
         try a.send("123456", to: .broadcast)
+        await harness.settle()
         let back = try await harness.join("B")
         #expect(back.admission.buffered.isEmpty)
         #expect(back.admission.bufferOverflowed)
@@ -171,10 +180,10 @@ struct RelayTests {
     @Test("a room is loaded with its last seq from storage, so numbering continues")
     func seqContinuesFromStorage() async throws {
         let harness = Harness()
-        let writer = Task { await harness.relay.log.run() }
         let a = try await harness.join("A")
         try a.send("1", to: .broadcast)
         try a.send("2", to: .broadcast)
+        await harness.settle()
         a.membership.leave()
         harness.clock.advance(by: 120_000)
         harness.relay.sweep()
@@ -182,43 +191,39 @@ struct RelayTests {
         let again = try await harness.join("A")
         #expect(again.admission.roomSeq == 2)
         #expect(try again.send("3", to: .broadcast).seq == 3)
-        harness.relay.log.stop()
-        await writer.value
+        await harness.settle()
         #expect(harness.store.stored.map(\.seq) == [1, 2, 3])
     }
 
     @Test("a retried client id is recognised, also after the room is reloaded from storage")
     func retries() async throws {
         let harness = Harness()
-        let writer = Task { await harness.relay.log.run() }
         let a = try await harness.join("A")
         let b = try await harness.join("B")
         #expect(try a.send("x", to: .broadcast, id: "m1").seq == 1)
         #expect(try a.send("x", to: .broadcast, id: "m1").body == .text("duplicate"))
         #expect(try a.send("y", to: .broadcast, id: "m2").seq == 2)
         #expect(try b.send("z", to: .broadcast, id: "m1").seq == 3, "ids are per device")
+        await harness.settle()
         #expect(await b.messages() == ["x", "y"])
         a.membership.leave()
         b.membership.leave()
-        await harness.relay.log.flush()
+        await harness.settle()
         harness.clock.advance(by: 120_000)
         harness.relay.sweep()
         #expect(harness.relay.roomCount == 0)
         let again = try await harness.join("A")
         let retry = try again.membership.send(to: .broadcast, clientID: "m1") { _, _ in .text("x") }
         #expect(retry == .duplicate(seq: 1))
-        harness.relay.log.stop()
-        await writer.value
     }
 
     @Test("resumability: same epoch, lastSeq within the retained log")
     func resumability() async throws {
         let harness = Harness()
-        let writer = Task { await harness.relay.log.run() }
         let a = try await harness.join("A")
         try a.send("1", to: .broadcast)
         try a.send("2", to: .broadcast)
-        await harness.relay.log.flush()
+        await harness.settle()
         let b = try await harness.join("B")
         #expect(b.admission.canResume(from: 0, epoch: nil))
         #expect(b.admission.canResume(from: 2, epoch: "e1"))
@@ -229,7 +234,26 @@ struct RelayTests {
         #expect(c.admission.prunedThrough == 2)
         #expect(!c.admission.canResume(from: 1, epoch: nil), "pruned past lastSeq")
         #expect(c.admission.canResume(from: 2, epoch: nil))
-        harness.relay.log.stop()
+    }
+
+    @Test("a message is delivered only once durable, and a member joining meanwhile gets it live")
+    func deliveryAfterDurability() async throws {
+        let store = MemoryMessageStore()
+        let log = MessageLog(store: store)
+        let relay = Relay(limits: RelayLimits(), log: log)
+        let queueA = OutboundQueue(maxBytes: 1 << 20)
+        let queueB = OutboundQueue(maxBytes: 1 << 20)
+        let (a, _) = try await relay.join(room: RoomID("r"), device: DeviceID("A"), resuming: false, outbox: queueA)
+        _ = try a.send(to: .broadcast) { _, _ in .text("m") }
+        let (_, admission) = try await relay.join(
+            room: RoomID("r"), device: DeviceID("B"), resuming: true, outbox: queueB)
+        #expect(admission.roomSeq == 0, "not yet delivered, so not part of B's catch-up")
+        #expect(queueB.queuedItemCount == 0)
+        let writer = Task { await log.run() }
+        await log.flush()
+        #expect(queueB.queuedItemCount == 1, "delivered live once stored")
+        #expect(store.stored.count == 1)
+        log.stop()
         await writer.value
     }
 

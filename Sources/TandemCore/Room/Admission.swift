@@ -4,7 +4,8 @@ public struct Admission: Sendable {
     public let host: DeviceID?
     /// Other connected devices, longest-connected first.
     public let peers: [DeviceID]
-    /// The room's last sequence number at the moment of joining: live delivery continues after it.
+    /// The last seq delivered in the room at the moment of joining: everything up to it is in
+    /// storage, and live delivery continues after it.
     public let roomSeq: UInt64
     /// The room log's epoch; a client holding seqs of another epoch must resynchronise.
     public let epoch: String
@@ -15,8 +16,6 @@ public struct Admission: Sendable {
     /// True when messages for this device were dropped from its offline buffer (over the size
     /// bound); the device should catch up with lastSeq.
     public let bufferOverflowed: Bool
-    /// Every message up to `roomSeq` is in storage once this ticket is durable.
-    public let catchUpTicket: MessageLog.Ticket
 
     /// Whether a client that has everything up to `lastSeq` of `epoch` can be brought up to date
     /// exactly from the log, or must resynchronise from scratch.

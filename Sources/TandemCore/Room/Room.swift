@@ -1,11 +1,12 @@
 import Synchronization
 
-/// One room: its members, host, sequence counter and offline buffers, behind one lock.
+/// One room: its members, host, sequence counters and offline buffers, behind one lock.
 ///
-/// Sequencing, appending to the log and handing the message to every recipient's outbox happen in
-/// one critical section, so each member sees messages in seq order and a joining member's
-/// `roomSeq` splits history cleanly into "from storage" and "live".
-public final class Room: Sendable {
+/// A message is sequenced and appended to the log under the lock (`publish`), and handed to its
+/// recipients under the lock once it is durable (`deliver`), in seq order. A joining member's
+/// `roomSeq` is the last seq delivered at that instant, which splits history exactly: up to it
+/// from storage, after it live.
+public final class Room: DurableDelivery {
     struct Member {
         let device: DeviceID
         let outbox: any Outbox
@@ -15,7 +16,10 @@ public final class Room: Sendable {
     struct State {
         var members: [Member] = []
         var host: DeviceID?
+        /// The last seq assigned.
         var lastSeq: UInt64
+        /// The last seq handed to members (durable); never ahead of `lastSeq`.
+        var deliveredSeq: UInt64
         let epoch: String
         var prunedThrough: UInt64
         var buffers: [DeviceID: OfflineBuffer] = [:]
@@ -37,7 +41,10 @@ public final class Room: Sendable {
         self.id = id
         self.limits = limits
         self.log = log
-        self.state = Mutex(State(lastSeq: storage.lastSeq, epoch: storage.epoch, prunedThrough: storage.prunedThrough))
+        self.state = Mutex(
+            State(
+                lastSeq: storage.lastSeq, deliveredSeq: storage.lastSeq, epoch: storage.epoch,
+                prunedThrough: storage.prunedThrough))
     }
 
     /// Whether the room already tracks `device`'s recent message ids.
@@ -84,12 +91,11 @@ public final class Room: Sendable {
             return Admission(
                 host: state.host,
                 peers: state.members.lazy.filter { $0.device != device }.map(\.device),
-                roomSeq: state.lastSeq,
+                roomSeq: state.deliveredSeq,
                 epoch: state.epoch,
                 prunedThrough: state.prunedThrough,
                 buffered: resuming || !usable ? [] : buffer?.messages ?? [],
-                bufferOverflowed: !resuming && usable && buffer?.overflowed == true,
-                catchUpTicket: log.lastTicket
+                bufferOverflowed: !resuming && usable && buffer?.overflowed == true
             )
         }
         replaced?.close(.replaced)
@@ -129,8 +135,9 @@ public final class Room: Sendable {
         return removed
     }
 
-    /// Sequences a message, queues it for storage and delivers it to its recipients; or, when
-    /// `clientID` repeats one of the sender's recent ids, does nothing and reports the earlier seq.
+    /// Sequences a message and queues it for storage, after which `deliver` hands it to its
+    /// recipients; or, when `clientID` repeats one of the sender's recent ids, does nothing and
+    /// reports the earlier seq.
     ///
     /// `render` builds the frame members receive from the assigned seq and server time; it runs
     /// inside the room's critical section, so it must be cheap.
@@ -166,24 +173,33 @@ public final class Room: Sendable {
                 room: id, seq: state.lastSeq, sender: sender, addressee: addressee,
                 body: render(state.lastSeq, now), createdAt: now, clientID: clientID
             )
-            let ticket = log.append(message)
+            let ticket = log.append(message, deliverTo: self)
             if let clientID { state.clientIDs[sender, default: RecentClientIDs()].insert(clientID, seq: message.seq) }
-            switch addressee {
-            case .broadcast:
-                for member in state.members where member.device != sender {
-                    member.outbox.deliver(.message(message))
-                }
-                for device in state.buffers.keys where device != sender {
-                    state.buffers[device]?.append(message)
-                }
-            case .device(let target):
-                if let member = state.members.first(where: { $0.device == target }) {
-                    member.outbox.deliver(.message(message))
-                } else {
-                    state.buffers[target]?.append(message)
+            return .published(message, ticket)
+        }
+    }
+
+    /// Hands durable messages (in seq order) to connected recipients and offline buffers.
+    public func deliver(_ messages: ArraySlice<RoomMessage>) {
+        state.withLock { state in
+            for message in messages {
+                state.deliveredSeq = max(state.deliveredSeq, message.seq)
+                switch message.addressee {
+                case .broadcast:
+                    for member in state.members where member.device != message.sender {
+                        member.outbox.deliver(.message(message))
+                    }
+                    for device in state.buffers.keys where device != message.sender {
+                        state.buffers[device]?.append(message)
+                    }
+                case .device(let target):
+                    if let member = state.members.first(where: { $0.device == target }) {
+                        member.outbox.deliver(.message(message))
+                    } else {
+                        state.buffers[target]?.append(message)
+                    }
                 }
             }
-            return .published(message, ticket)
         }
     }
 

@@ -1,25 +1,23 @@
 import Synchronization
 
-/// Batches appends to a `MessageStore` so storage never costs one transaction per message.
+/// Receives messages once they are durable, in the order they were appended.
+public protocol DurableDelivery: AnyObject, Sendable {
+    func deliver(_ messages: ArraySlice<RoomMessage>)
+}
+
+/// Batches appends to a `MessageStore` so storage never costs one transaction per message, and
+/// hands each message on for delivery only once it is durable.
 ///
 /// `append` is synchronous and cheap (rooms call it while sequencing); a single writer task,
 /// started with `run()`, commits whatever accumulated while the previous commit was running
-/// (group commit without an artificial delay).
+/// (group commit without an artificial delay). Delivering only durable messages is what lets a
+/// crash lose nothing anyone has seen: every seq a client ever received is in storage.
 public final class MessageLog: Sendable {
     /// A position in the log's append order; every message appended before it is durable once
     /// `waitUntilDurable` returns for it.
     public struct Ticket: Comparable, Sendable {
         let value: UInt64
         public static func < (lhs: Ticket, rhs: Ticket) -> Bool { lhs.value < rhs.value }
-    }
-
-    private struct State {
-        var pending: [RoomMessage] = []
-        var appended: UInt64 = 0
-        var durable: UInt64 = 0
-        var waiters: [(ticket: UInt64, resume: Waiter)] = []
-        var writerWakeup: CheckedContinuation<Void, Never>?
-        var stopping = false
     }
 
     private enum Waiter {
@@ -32,6 +30,17 @@ public final class MessageLog: Sendable {
             case .callback(let callback): callback()
             }
         }
+    }
+
+    private struct State {
+        var pending: [RoomMessage] = []
+        var targets: [(any DurableDelivery)?] = []
+        var appended: UInt64 = 0
+        var durable: UInt64 = 0
+        var waiters: [(ticket: UInt64, resume: Waiter)] = []
+        var writerWakeup: CheckedContinuation<Void, Never>?
+        var stopping = false
+        var writerRunning = false
     }
 
     public let store: any MessageStore
@@ -50,11 +59,12 @@ public final class MessageLog: Sendable {
         self.onError = onError
     }
 
-    /// Queues a message for the next commit and returns its ticket.
+    /// Queues a message for the next commit; once committed it goes to `target`.
     @discardableResult
-    public func append(_ message: RoomMessage) -> Ticket {
+    public func append(_ message: RoomMessage, deliverTo target: (any DurableDelivery)? = nil) -> Ticket {
         let (ticket, wakeup) = state.withLock { state -> (UInt64, CheckedContinuation<Void, Never>?) in
             state.pending.append(message)
+            state.targets.append(target)
             state.appended += 1
             let wakeup = state.writerWakeup
             state.writerWakeup = nil
@@ -99,11 +109,17 @@ public final class MessageLog: Sendable {
     }
 
     /// The writer loop. Runs until `stop()` is called and everything pending is committed.
+    /// Only one writer runs at a time; a second call returns at once.
     public func run() async {
+        let alreadyRunning = state.withLock { state in
+            defer { state.writerRunning = true }
+            return state.writerRunning
+        }
+        guard !alreadyRunning else { return }
         while true {
             switch nextBatch() {
-            case .batch(let batch):
-                await commit(batch)
+            case .batch(let batch, let targets):
+                await commit(batch, targets)
             case .finished:
                 return
             case .idle:
@@ -119,28 +135,6 @@ public final class MessageLog: Sendable {
         }
     }
 
-    private enum Next {
-        case batch([RoomMessage])
-        case idle
-        case finished
-    }
-
-    private func nextBatch() -> Next {
-        state.withLock { state in
-            if !state.pending.isEmpty && state.pending.count <= maxBatch {
-                defer { state.pending = [] }
-                return .batch(state.pending)
-            }
-            if !state.pending.isEmpty {
-                let count = min(state.pending.count, maxBatch)
-                let batch = Array(state.pending.prefix(count))
-                state.pending.removeFirst(count)
-                return .batch(batch)
-            }
-            return state.stopping ? .finished : .idle
-        }
-    }
-
     /// Asks the writer loop to finish once the pending messages are committed.
     public func stop() {
         let wakeup = state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -151,7 +145,31 @@ public final class MessageLog: Sendable {
         wakeup?.resume()
     }
 
-    private func commit(_ batch: [RoomMessage]) async {
+    private enum Next {
+        case batch([RoomMessage], [(any DurableDelivery)?])
+        case idle
+        case finished
+    }
+
+    private func nextBatch() -> Next {
+        state.withLock { state in
+            guard !state.pending.isEmpty else { return state.stopping ? .finished : .idle }
+            if state.pending.count <= maxBatch {
+                defer {
+                    state.pending.removeAll(keepingCapacity: true)
+                    state.targets.removeAll(keepingCapacity: true)
+                }
+                return .batch(state.pending, state.targets)
+            }
+            let batch = Array(state.pending.prefix(maxBatch))
+            let targets = Array(state.targets.prefix(maxBatch))
+            state.pending.removeFirst(maxBatch)
+            state.targets.removeFirst(maxBatch)
+            return .batch(batch, targets)
+        }
+    }
+
+    private func commit(_ batch: [RoomMessage], _ targets: [(any DurableDelivery)?]) async {
         var delay: Duration = .milliseconds(50)
         while true {
             do {
@@ -162,6 +180,14 @@ public final class MessageLog: Sendable {
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(2))
             }
+        }
+        // Deliver runs of consecutive messages with the same target together, in order.
+        var start = 0
+        while start < batch.count {
+            var end = start + 1
+            while end < batch.count, targets[end] === targets[start] { end += 1 }
+            targets[start]?.deliver(batch[start..<end])
+            start = end
         }
         let ready = state.withLock { state -> [Waiter] in
             state.durable += UInt64(batch.count)
