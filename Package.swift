@@ -51,10 +51,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "TandemChaos", dependencies: ["TandemClient"]),
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemServer", "TandemAuth",
+                "TandemServer", "TandemAuth", "TandemChaos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,7 +68,7 @@ let package = Package(
         .testTarget(
             name: "TandemEndToEndTests",
             dependencies: [
-                "TandemServer", "TandemHone", "TandemAuth", "TandemClient",
+                "TandemServer", "TandemHone", "TandemAuth", "TandemClient", "TandemChaos",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -24,6 +24,9 @@ public actor RelayClient {
     public private(set) var lastSeq: UInt64
     /// The room epoch `lastSeq` belongs to.
     public private(set) var epoch: String?
+    /// Messages the server sent at or below `lastSeq`, which were not passed on. Always 0 against a
+    /// correct server; counted so tests and monitoring can prove it.
+    public private(set) var duplicatesIgnored = 0
     private var outbox: [Pending] = []
     private var writer: AsyncStream<String>.Continuation?
     private var joined = false
@@ -182,7 +185,10 @@ public actor RelayClient {
 
     private func deliver(_ message: RelayMessage) {
         // Never deliver a seq twice, whatever the server sends.
-        guard message.seq > lastSeq else { return }
+        guard message.seq > lastSeq else {
+            duplicatesIgnored += 1
+            return
+        }
         lastSeq = message.seq
         eventSink.yield(.message(message))
     }

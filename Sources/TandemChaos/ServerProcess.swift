@@ -1,0 +1,111 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A `tandem serve` child process on fixed loopback ports, which can be killed with SIGKILL and
+/// started again on the same database.
+final class ServerProcess: @unchecked Sendable {
+    // @unchecked: `process` is only touched by the scenario's single controlling task.
+    let executable: String
+    let httpPort: Int
+    let webSocketPort: Int
+    let databasePath: String
+    private var process: Process?
+
+    init(executable: String, httpPort: Int, webSocketPort: Int, databasePath: String) {
+        self.executable = executable
+        self.httpPort = httpPort
+        self.webSocketPort = webSocketPort
+        self.databasePath = databasePath
+    }
+
+    var url: String { "ws://127.0.0.1:\(webSocketPort)/chaos" }
+
+    /// Starts the server and waits until it accepts connections.
+    func start() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [
+            "serve", "--port", "\(httpPort)", "--set", "ws.port=\(webSocketPort)", "--set",
+            "sqlite.path=\(databasePath)", "--set", "log.level=error", "--set", "rate.messages.per.second=100000",
+            "--set", "rate.burst=100000", "--set", "ping.interval.seconds=2",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TANDEM_") }
+        try process.run()
+        self.process = process
+        for _ in 0..<500 {
+            if Self.accepts(port: webSocketPort) && Self.accepts(port: httpPort) { return }
+            guard process.isRunning else { throw ChaosError.serverExited(process.terminationStatus) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw ChaosError.serverDidNotStart
+    }
+
+    /// Kills the server at once (no graceful shutdown, nothing flushed).
+    func kill() {
+        guard let process, process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// Stops the server gracefully (SIGTERM).
+    func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    private static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    /// A loopback port that was free a moment ago.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else { throw ChaosError.noFreePort }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Why a chaos run could not be carried out (as opposed to finding a delivery fault).
+public enum ChaosError: Error, CustomStringConvertible {
+    case serverExited(Int32)
+    case serverDidNotStart
+    case noFreePort
+    case timedOut(String)
+
+    public var description: String {
+        switch self {
+        case .serverExited(let status): "the server exited with status \(status)"
+        case .serverDidNotStart: "the server did not start accepting connections within 10 s"
+        case .noFreePort: "no free loopback port"
+        case .timedOut(let what): "timed out: \(what)"
+        }
+    }
+}
