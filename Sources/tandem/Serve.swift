@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
             (configuration, file) = try ConfigLoader.load(
                 configPath: options.config, environment: ProcessInfo.processInfo.environment, overrides: overrides)
         } catch {
-            throw ValidationError("configuration: \(error)")
+            throw StartupError(description: "configuration: \(error)")
         }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -38,7 +38,12 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "tandem")
-        let server = try TandemServer(configuration: configuration, logger: logger)
+        let server: TandemServer
+        do {
+            server = try TandemServer(configuration: configuration, logger: logger)
+        } catch {
+            throw StartupError(description: "cannot open sqlite.path \(configuration.sqlitePath): \(error)")
+        }
         let group = server.makeServiceGroup { ports in
             // Written unbuffered so it shows at once when stdout is a pipe or file.
             FileHandle.standardOutput.write(Data((Self.banner(configuration, ports: ports, file: file) + "\n").utf8))

@@ -28,3 +28,8 @@ struct ConfigOptions: ParsableArguments {
         }
     }
 }
+
+/// A problem that stops a command before it does anything; printed without the usage text.
+struct StartupError: Error, CustomStringConvertible {
+    let description: String
+}

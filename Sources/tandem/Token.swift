@@ -27,10 +27,11 @@ struct Token: ParsableCommand {
                 configPath: options.config, environment: ProcessInfo.processInfo.environment,
                 overrides: try options.parsedOverrides())
         } catch let error as ConfigError {
-            throw ValidationError("configuration: \(error)")
+            throw StartupError(description: "configuration: \(error)")
         }
         guard !configuration.isDevelopmentMode else {
-            throw ValidationError("auth.secret is empty: the server runs in development mode and checks no tokens")
+            throw StartupError(
+                description: "auth.secret is empty: the server runs in development mode and checks no tokens")
         }
         let issuedAt = Int64(Date().timeIntervalSince1970 * 1000)
         let signer = DeviceTokenSigner(secret: configuration.authSecret)
