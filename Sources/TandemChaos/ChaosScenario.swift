@@ -75,8 +75,8 @@ public struct ChaosScenario: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = ServerProcess(
-            executable: options.executable, httpPort: try ServerProcess.freePort(),
-            webSocketPort: try ServerProcess.freePort(), databasePath: directory.appendingPathComponent("chaos.db").path
+            executable: options.executable, httpPort: try LoopbackPort.free(),
+            webSocketPort: try LoopbackPort.free(), databasePath: directory.appendingPathComponent("chaos.db").path
         )
         try await server.start()
         defer { server.stop() }

@@ -74,23 +74,6 @@ final class ServerProcess: @unchecked Sendable {
             }
         }
     }
-
-    /// A loopback port that was free a moment ago.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw ChaosError.noFreePort }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 /// Why a chaos run could not be carried out (as opposed to finding a delivery fault).
@@ -107,5 +90,25 @@ public enum ChaosError: Error, CustomStringConvertible {
         case .noFreePort: "no free loopback port"
         case .timedOut(let what): "timed out: \(what)"
         }
+    }
+}
+
+/// Loopback ports for servers that must come back on the same port after a restart.
+public enum LoopbackPort {
+    /// A loopback TCP port that was free a moment ago.
+    public static func free() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else { throw ChaosError.noFreePort }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

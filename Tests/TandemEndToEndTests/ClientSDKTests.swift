@@ -1,4 +1,5 @@
 import Foundation
+import TandemChaos
 import TandemClient
 import Testing
 
@@ -72,8 +73,8 @@ struct ClientSDKTests {
 
     @Test("a message sent while the server is down is stored once it is back")
     func sendAcrossRestart() async throws {
-        let port = try freePort()
-        let settings = ["port": "\(port)", "ws.port": "\(try freePort())"]
+        let port = try LoopbackPort.free()
+        let settings = ["port": "\(port)", "ws.port": "\(try LoopbackPort.free())"]
         let first = try await TestServer.start(settings)
         let client = RelayClient(
             configuration: .init(

@@ -36,12 +36,8 @@ struct RelayRoutingTests {
     @Test("a broadcast reaches every other member, with seq and ts, and never the sender")
     func broadcastExcludesSender() async throws {
         let server = try await TestServer.start()
-        let (a, _) = try await join(server.webSocketURL, room: "r", device: "A")
-        let (b, _) = try await join(server.webSocketURL, room: "r", device: "B")
-        let (c, _) = try await join(server.webSocketURL, room: "r", device: "C")
-        _ = try await a.next()
-        _ = try await a.next()
-        _ = try await b.next()  // peer-joined notices
+        let sockets = try await joinAll(server.webSocketURL, room: "r", devices: ["A", "B", "C"])
+        let (a, b, c) = (sockets[0], sockets[1], sockets[2])
         a.send(json: message("A", to: "broadcast", room: "r", payload: ["text": "hello", "n": 1]))
         for peer in [b, c] {
             let got = try await peer.next()
@@ -59,12 +55,8 @@ struct RelayRoutingTests {
     @Test("a direct message reaches only its target; host messages reach the host")
     func directAndHost() async throws {
         let server = try await TestServer.start()
-        let (a, _) = try await join(server.webSocketURL, room: "r", device: "A")
-        let (b, _) = try await join(server.webSocketURL, room: "r", device: "B")
-        let (c, _) = try await join(server.webSocketURL, room: "r", device: "C")
-        _ = try await a.next()
-        _ = try await a.next()
-        _ = try await b.next()
+        let sockets = try await joinAll(server.webSocketURL, room: "r", devices: ["A", "B", "C"])
+        let (a, b, c) = (sockets[0], sockets[1], sockets[2])
         b.send(json: message("B", to: "C", room: "r", payload: "for C"))
         #expect(try await c.next()["payload"] as? String == "for C")
         c.send(json: message("C", to: "host", room: "r", payload: "for host"))

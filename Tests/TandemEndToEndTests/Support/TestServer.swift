@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import TandemChaos
 import TandemServer
 
 /// A real Tandem server on 127.0.0.1 with ephemeral ports and its own SQLite file.
@@ -72,20 +73,14 @@ func join(
     return (socket, try await socket.next())
 }
 
-/// A TCP port that was free a moment ago (for servers that must come back on the same port).
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-            bind(fd, socketAddress, length) == 0 && getsockname(fd, socketAddress, &length) == 0
-        }
+/// Joins `devices` in order and reads the peer-joined notices the earlier ones get, so every
+/// socket starts with nothing pending.
+func joinAll(_ url: String, room: String, devices: [String]) async throws -> [TestSocket] {
+    var sockets: [TestSocket] = []
+    for device in devices {
+        let (socket, _) = try await join(url, room: room, device: device)
+        for earlier in sockets { _ = try await earlier.next() }
+        sockets.append(socket)
     }
-    guard bound else { throw Timeout(description: "could not find a free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    return sockets
 }
