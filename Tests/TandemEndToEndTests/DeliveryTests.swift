@@ -150,3 +150,32 @@ func waitUntil(_ condition: @Sendable () -> Bool) async throws {
     }
     throw Timeout(description: "condition not met within 5 s")
 }
+
+@Suite("Hone relay: catch-up does not hold up live rooms")
+struct CatchUpIsolationTests {
+    @Test("a device replaying a long history does not stop delivery in another room")
+    func liveDuringCatchUp() async throws {
+        let settings = ["rate.messages.per.second": "1000000", "rate.burst": "1000000"]
+        let server = try await TestServer.start(settings)
+        let (writer, _) = try await join(server.webSocketURL, room: "history", device: "W")
+        let total = 10_000
+        for index in 1...total {
+            writer.send(json: message("W", to: "broadcast", room: "history", payload: ["n": index, "pad": "xxxxxxxx"]))
+        }
+        try await waitUntil { server.server.relay.room(.init("history"))?.lastSeq == UInt64(total) }
+        let pair = try await joinAll(server.webSocketURL, room: "live", devices: ["P", "Q"])
+
+        let (reader, _) = try await join(server.webSocketURL, room: "history", device: "R", lastSeq: 0)
+        var replayed = 0
+        let firstPage = try await reader.next()
+        replayed += (firstPage["deltas"] as? [Any])?.count ?? 0
+        pair[0].send(json: message("P", to: "broadcast", room: "live", payload: "during replay"))
+        #expect(try await pair[1].next()["payload"] as? String == "during replay")
+        while replayed < total {
+            replayed += (try await reader.next()["deltas"] as? [Any])?.count ?? 0
+        }
+        #expect(replayed == total)
+        for socket in pair + [writer, reader] { await socket.close() }
+        try await server.stop()
+    }
+}
