@@ -3,7 +3,7 @@ import HummingbirdWSClient
 import Logging
 import Testing
 
-@Suite("Hone relay: acknowledgements, retries, epochs, slow consumers")
+@Suite("Hone relay: acknowledgements, retries, epochs, slow consumers", .timeLimit(.minutes(1)))
 struct AcknowledgementTests {
     func withID(_ id: String, _ payload: Any, from: String = "A", to: String = "broadcast") -> [String: Any] {
         ["from": from, "to": to, "room": "r", "payload": payload, "id": id]

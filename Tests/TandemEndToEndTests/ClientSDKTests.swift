@@ -21,7 +21,7 @@ func nextMessage(_ events: Mailbox<RelayEvent>, timeout: Duration = .seconds(10)
     throw Timeout(description: "events ended")
 }
 
-@Suite("Swift client SDK against a real server")
+@Suite("Swift client SDK against a real server", .timeLimit(.minutes(1)))
 struct ClientSDKTests {
     @Test("send returns the stored seq; peers receive the message once, in order")
     func sendAndReceive() async throws {

@@ -2,11 +2,11 @@ import HummingbirdWSClient
 import Logging
 import Testing
 
-@Suite("Hone relay: dead peers")
+@Suite("Hone relay: dead peers", .timeLimit(.minutes(1)))
 struct DeadPeerTests {
     @Test("a peer that stops answering pings is removed from its room and its peers are told")
     func unresponsivePeerIsRemoved() async throws {
-        let server = try await TestServer.start(["ping.interval.seconds": "1"])
+        let server = try await TestServer.start(["ping.interval.seconds": "2"])
         let (a, _) = try await join(server.webSocketURL, room: "r", device: "A")
         var logger = Logger(label: "silent-client")
         logger.logLevel = .critical
@@ -19,7 +19,7 @@ struct DeadPeerTests {
         }
         let joined = try await a.next()
         #expect(joined["type"] as? String == "peer-joined")
-        let left = try await a.next(timeout: .seconds(10))
+        let left = try await a.next(timeout: .seconds(15))
         #expect(left["type"] as? String == "peer-left")
         #expect(left["device"] as? String == "Z")
         silent.cancel()

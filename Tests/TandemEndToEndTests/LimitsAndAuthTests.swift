@@ -2,7 +2,7 @@ import Foundation
 import TandemAuth
 import Testing
 
-@Suite("Hone relay: limits and tokens")
+@Suite("Hone relay: limits and tokens", .timeLimit(.minutes(1)))
 struct LimitsAndAuthTests {
     @Test("messages past the rate are refused with an error, not relayed; sustained abuse closes 4429")
     func rateLimit() async throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("Interop with another language's WebSocket client")
+@Suite("Interop with another language's WebSocket client", .timeLimit(.minutes(1)))
 struct PythonInteropTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Interop/hone_client.py")

@@ -9,7 +9,7 @@ func message(_ from: String, to: String, room: String, payload: Any) -> [String:
     ["from": from, "to": to, "room": room, "payload": payload]
 }
 
-@Suite("Hone relay: joining and routing")
+@Suite("Hone relay: joining and routing", .timeLimit(.minutes(1)))
 struct RelayRoutingTests {
     @Test("joined reply names room, device, host, peers and room seq; first joiner is host")
     func joinedReply() async throws {

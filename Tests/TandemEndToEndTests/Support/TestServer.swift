@@ -47,10 +47,19 @@ final class TestServer: Sendable {
     var httpWebSocketURL: String { "ws://127.0.0.1:\(ports.http)/ws" }
     var httpURL: String { "http://127.0.0.1:\(ports.http)" }
 
-    /// Graceful shutdown, as on SIGTERM.
+    /// Graceful shutdown, as on SIGTERM; fails the test if it takes more than 20 s.
     func stop() async throws {
         await group.triggerGracefulShutdown()
-        try await task.value
+        let task = self.task
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await task.value }
+            group.addTask {
+                try await Task.sleep(for: .seconds(20))
+                throw Timeout(description: "graceful shutdown took more than 20 s")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
     }
 
     static func temporaryDatabasePath() -> String {

@@ -98,8 +98,15 @@ final class TestSocket: Sendable {
         return (code, frame.reason)
     }
 
+    /// Closes from the client side and waits (at most 10 s) for the close handshake.
     func close() async {
         commands.put(.close)
+        let task = self.task
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(10))
+            task.cancel()
+        }
         _ = await task.value
+        watchdog.cancel()
     }
 }
