@@ -18,18 +18,30 @@ public struct HoneEndpoint: Sendable {
     /// How long a connection the server closed may take to read its close frame before the
     /// transport is dropped.
     public static let closeGracePeriod: Duration = .seconds(5)
+    /// How long a new connection may take to send its join frame.
+    public let joinTimeout: Duration
 
-    public init(relay: Relay, access: any AccessPolicy, logger: Logger) {
+    public init(relay: Relay, access: any AccessPolicy, logger: Logger, joinTimeout: Duration = .seconds(10)) {
         self.relay = relay
         self.access = access
         self.logger = logger
+        self.joinTimeout = joinTimeout
     }
 
     /// Serves one connection until it closes.
     public func serve<Inbound: AsyncSequence>(inbound: Inbound, connection: some WireConnection) async
     where Inbound.Element == WireFrame {
         var frames = inbound.makeAsyncIterator()
-        guard let first = try? await frames.next() else { return }
+        // A connection that never joins must not hold a socket forever.
+        let joinDeadline = Task {
+            try await Task.sleep(for: joinTimeout)
+            await reject(.joinTimeout(joinTimeout), connection)
+            try await Task.sleep(for: Self.closeGracePeriod)
+            connection.abort()
+        }
+        let firstFrame = try? await frames.next()
+        joinDeadline.cancel()
+        guard let first = firstFrame else { return }
         let join: HoneJoin
         switch HoneJoin.parse(first) {
         case .success(let parsed): join = parsed

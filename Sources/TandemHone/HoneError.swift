@@ -21,6 +21,9 @@ public struct HoneError: Error, Sendable, Equatable {
 
     // Join phase: each closes the connection.
     static let joinRequired = HoneError("join_required", "First message must be join", close: 4400)
+    static func joinTimeout(_ timeout: Duration) -> HoneError {
+        HoneError("join_timeout", "No join frame within \(timeout.components.seconds) seconds", close: 4400)
+    }
     static let missingRoom = HoneError("missing_room", "Missing room", close: 4400)
     static let missingDevice = HoneError("missing_device", "Missing device", close: 4400)
     static let emptyRoomOrDevice = HoneError("empty_room_or_device", "Empty room or device", close: 4400)

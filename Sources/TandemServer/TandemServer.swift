@@ -48,7 +48,8 @@ public struct TandemServer: Sendable {
                 ? nil
                 : DeviceTokenSigner(
                     secret: configuration.authSecret, acceptsLegacyTokens: configuration.acceptsLegacyTokens))
-        let hone = HoneEndpoint(relay: relay, access: access, logger: logger)
+        let hone = HoneEndpoint(
+            relay: relay, access: access, logger: logger, joinTimeout: configuration.joinTimeout)
         let maxFrame = configuration.limits.maxMessageBytes * 2
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: maxFrame,

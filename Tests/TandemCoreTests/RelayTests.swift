@@ -217,6 +217,22 @@ struct RelayTests {
         #expect(retry == .duplicate(seq: 1))
     }
 
+    @Test("a departed device's ids are dropped from memory and reloaded from storage when it returns")
+    func clientIDsAfterDeparture() async throws {
+        let harness = Harness { $0.bufferTTLMillis = 0 }
+        let a = try await harness.join("A")
+        let b = try await harness.join("B")
+        #expect(try b.send("x", to: .broadcast, id: "b1").seq == 1)
+        await harness.settle()
+        b.membership.leave()
+        harness.relay.sweep()
+        #expect(harness.relay.room(RoomID("r"))?.tracksClientIDs(of: DeviceID("B")) == false)
+        let back = try await harness.join("B")
+        let retry = try back.membership.send(to: .broadcast, clientID: "b1") { _, _ in .text("x") }
+        #expect(retry == .duplicate(seq: 1))
+        _ = a
+    }
+
     @Test("resumability: same epoch, lastSeq within the retained log")
     func resumability() async throws {
         let harness = Harness()

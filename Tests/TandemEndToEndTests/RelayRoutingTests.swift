@@ -158,6 +158,16 @@ struct RelayRoutingTests {
         try await server.stop()
     }
 
+    @Test("a connection that never sends a join frame is closed")
+    func joinTimeout() async throws {
+        let server = try await TestServer.start(["join.timeout.seconds": "1"])
+        let idle = try await TestSocket.connect(server.webSocketURL)
+        let reply = try await idle.next()
+        #expect(reply["code"] as? String == "join_timeout")
+        #expect(try await idle.closed().code == 4400)
+        try await server.stop()
+    }
+
     @Test("the room limit refuses new rooms and names the limit")
     func roomLimit() async throws {
         let server = try await TestServer.start(["max.rooms": "2", "buffer.ttl.seconds": "0"])

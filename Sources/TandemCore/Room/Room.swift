@@ -203,11 +203,17 @@ public final class Room: DurableDelivery {
         }
     }
 
-    /// Drops expired offline buffers; marks the room closed (and returns true) when it holds
-    /// neither members nor buffers, so the relay can forget it.
+    /// Drops expired offline buffers and the id history of devices that are gone; marks the room
+    /// closed (and returns true) when it holds neither members nor buffers, so the relay can forget it.
     func sweep(now: Int64) -> Bool {
         state.withLock { state in
             state.buffers = state.buffers.filter { $0.value.expiresAt > now }
+            // A departed device's ids can be reloaded from storage when it rejoins, but only once
+            // nothing it sent is still waiting for commit.
+            if state.deliveredSeq == state.lastSeq, state.clientIDs.count > state.members.count {
+                let present = Set(state.members.map(\.device)).union(state.buffers.keys)
+                state.clientIDs = state.clientIDs.filter { present.contains($0.key) }
+            }
             if state.members.isEmpty && state.buffers.isEmpty {
                 state.closed = true
             }

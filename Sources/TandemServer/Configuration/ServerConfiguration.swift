@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var sqlitePath: String
     public var durability: Durability
     public var limits: RelayLimits
+    /// How long a new connection may take to join.
+    public var joinTimeout: Duration
     /// WebSocket ping period; nil turns pings off.
     public var pingInterval: Duration?
     /// Stored messages older than this many days are deleted; 0 keeps them forever.
@@ -65,6 +67,7 @@ public struct ServerConfiguration: Sendable {
         limits.rate.abuseRefusals = try required(settings.integer("rate.abuse.refusals"), "rate.abuse.refusals")
         self.limits = limits
 
+        joinTimeout = .seconds(try required(settings.integer("join.timeout.seconds"), "join.timeout.seconds"))
         let ping = try required(settings.integer("ping.interval.seconds"), "ping.interval.seconds")
         pingInterval = ping > 0 ? .seconds(ping) : nil
         retentionDays = try required(settings.integer("retention.days"), "retention.days")
