@@ -79,8 +79,17 @@ public struct ChaosScenario: Sendable {
             webSocketPort: try LoopbackPort.free(), databasePath: directory.appendingPathComponent("chaos.db").path
         )
         try await server.start()
-        defer { server.stop() }
+        do {
+            return try await exercise(server, started: started, progress: progress)
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
 
+    private func exercise(
+        _ server: ServerProcess, started: ContinuousClock.Instant, progress: @escaping @Sendable (String) -> Void
+    ) async throws -> Report {
         let devices = (0..<options.clients).map { "client-\($0)" }
         let clients = devices.map { device in
             RelayClient(
@@ -121,7 +130,7 @@ public struct ChaosScenario: Sendable {
             if done >= options.clients * options.messagesPerClient { break }
             try await Task.sleep(for: .milliseconds(Int.random(in: options.chaosInterval, using: &generator)))
             if Double.random(in: 0..<1, using: &generator) < options.killProbability {
-                server.kill()
+                await server.kill()
                 report.serverKills += 1
                 progress("killed the server (SIGKILL); \(tally.acks.withLock { $0.count }) acknowledged so far")
                 try await Task.sleep(for: .milliseconds(Int.random(in: 50...300, using: &generator)))
@@ -170,6 +179,7 @@ public struct ChaosScenario: Sendable {
         }
         for client in clients { await client.stop() }
         for listener in listeners { await listener.value }
+        await server.stop()
         let elapsed = ContinuousClock.now - started
         report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return report

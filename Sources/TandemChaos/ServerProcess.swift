@@ -46,19 +46,26 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Kills the server at once (no graceful shutdown, nothing flushed).
-    func kill() {
+    func kill() async {
         guard let process, process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await Self.exit(of: process)
         self.process = nil
     }
 
     /// Stops the server gracefully (SIGTERM).
-    func stop() {
+    func stop() async {
         guard let process, process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        await Self.exit(of: process)
         self.process = nil
+    }
+
+    /// Waits for `process` to end without blocking a thread of the concurrency pool.
+    static func exit(of process: Process) async {
+        while process.isRunning {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     private static func accepts(port: Int) -> Bool {
