@@ -38,7 +38,7 @@ final class ServerProcess: @unchecked Sendable {
         try process.run()
         self.process = process
         for _ in 0..<500 {
-            if Self.accepts(port: webSocketPort) && Self.accepts(port: httpPort) { return }
+            if LoopbackPort.accepts(webSocketPort) && LoopbackPort.accepts(httpPort) { return }
             guard process.isRunning else { throw ChaosError.serverExited(process.terminationStatus) }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -67,20 +67,6 @@ final class ServerProcess: @unchecked Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
-
-    private static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
 }
 
 /// Why a chaos run could not be carried out (as opposed to finding a delivery fault).
@@ -104,18 +90,32 @@ public enum ChaosError: Error, CustomStringConvertible {
 public enum LoopbackPort {
     /// A loopback TCP port that was free a moment ago.
     public static func free() throws -> Int {
+        let (bound, address) = withSocket(port: 0) { fd, address, length in
+            bind(fd, address, length) == 0 && getsockname(fd, address, &length) == 0
+        }
+        guard bound else { throw ChaosError.noFreePort }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Whether something accepts TCP connections on `port` of 127.0.0.1.
+    static func accepts(_ port: Int) -> Bool {
+        withSocket(port: port) { fd, address, length in connect(fd, address, length) == 0 }.0
+    }
+
+    /// Runs `body` with a new TCP socket and the address 127.0.0.1:`port`, then closes the socket.
+    private static func withSocket<Result>(
+        port: Int, _ body: (Int32, UnsafeMutablePointer<sockaddr>, inout socklen_t) -> Result
+    ) -> (Result, sockaddr_in) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
+        let result = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { body(fd, $0, &length) }
         }
-        guard bound else { throw ChaosError.noFreePort }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return (result, address)
     }
 }

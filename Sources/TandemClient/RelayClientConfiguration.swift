@@ -1,3 +1,5 @@
+import Foundation
+
 /// The sync settings an app shows its user, as the Hone IDE names them.
 public struct SyncSettings: Sendable, Equatable {
     /// Sync is opt-in.
@@ -77,14 +79,8 @@ public struct Backoff: Sendable, Equatable {
 
     /// The delay before reconnection attempt `attempt` (0-based), with `random` in 0...1.
     public func delay(attempt: Int, random: Double = Double.random(in: 0...1)) -> Duration {
-        let base = initial * pow(multiplier, Double(min(attempt, 62)))
+        let base = initial * Foundation.pow(multiplier, Double(min(attempt, 62)))
         let capped = min(base, maximum)
         return capped * (1 - jitter * random)
-    }
-
-    private func pow(_ base: Double, _ exponent: Double) -> Double {
-        var result = 1.0
-        for _ in 0..<Int(exponent) { result *= base }
-        return result
     }
 }

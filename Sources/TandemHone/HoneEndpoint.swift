@@ -36,8 +36,7 @@ public struct HoneEndpoint: Sendable {
         let joinDeadline = Task {
             try await Task.sleep(for: joinTimeout)
             await reject(.joinTimeout(joinTimeout), connection)
-            try await Task.sleep(for: Self.closeGracePeriod)
-            connection.abort()
+            await abortAfterGracePeriod(connection)
         }
         let firstFrame = try? await frames.next()
         joinDeadline.cancel()
@@ -74,8 +73,7 @@ public struct HoneEndpoint: Sendable {
                 guard let reason = await queue.closed() else { return }
                 logger.debug("closing", metadata: ["code": "\(reason.code)"])
                 membership.leave()
-                try? await Task.sleep(for: Self.closeGracePeriod)
-                if !Task.isCancelled { connection.abort() }
+                await abortAfterGracePeriod(connection)
             }
             var reader = HoneReader(membership: membership, queue: queue, limits: relay.limits, clock: relay.clock)
             while let frame = try? await frames.next() {
@@ -86,6 +84,12 @@ public struct HoneEndpoint: Sendable {
             group.cancelAll()
         }
         logger.debug("left")
+    }
+
+    /// Drops the transport unless the peer finishes closing (cancelling this) within the grace period.
+    private func abortAfterGracePeriod(_ connection: some WireConnection) async {
+        try? await Task.sleep(for: Self.closeGracePeriod)
+        if !Task.isCancelled { connection.abort() }
     }
 
     private func reject(_ error: HoneError, _ connection: some WireConnection) async {

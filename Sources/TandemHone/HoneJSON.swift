@@ -38,9 +38,14 @@ enum HoneJSON {
         UInt8(bitPattern: number.objCType.pointee) == UInt8(ascii: "c")
     }
 
-    static func encode<Value: Encodable>(_ value: Value) -> String {
+    /// One configured encoder for every control frame (acks go out once per message).
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return encoder
+    }()
+
+    static func encode<Value: Encodable>(_ value: Value) -> String {
         // Encoding plain structs of strings and numbers cannot fail.
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

@@ -15,15 +15,13 @@ struct HoneMessage {
     static func parse(_ text: String, device: DeviceID, room: RoomID) -> Result<HoneMessage, HoneError> {
         guard var object = HoneJSON.object(text) else { return .failure(.invalidJSON) }
         if object["type"] as? String == "join" { return .failure(.alreadyJoined) }
-        var fields: [String: String] = [:]
-        for name in ["from", "to", "room"] {
-            guard let value = object[name] as? String, !value.isEmpty else { return .failure(.missingField(name)) }
-            fields[name] = value
+        guard let from = object["from"] as? String, !from.isEmpty else { return .failure(.missingField("from")) }
+        guard let to = object["to"] as? String, !to.isEmpty else { return .failure(.missingField("to")) }
+        guard let roomName = object["room"] as? String, !roomName.isEmpty else {
+            return .failure(.missingField("room"))
         }
-        let from = fields["from"] ?? "", to = fields["to"] ?? "", roomName = fields["room"] ?? ""
-        for (name, value) in [("from", from), ("to", to)] where value.count > maxAddressLength {
-            return .failure(.fieldTooLong(name, limit: maxAddressLength))
-        }
+        guard from.count <= maxAddressLength else { return .failure(.fieldTooLong("from", limit: maxAddressLength)) }
+        guard to.count <= maxAddressLength else { return .failure(.fieldTooLong("to", limit: maxAddressLength)) }
         guard from == device.rawValue else { return .failure(.senderMismatch) }
         guard roomName == room.rawValue else { return .failure(.roomMismatch) }
         var clientID: String?

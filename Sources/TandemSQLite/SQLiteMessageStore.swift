@@ -42,11 +42,11 @@ public final class SQLiteMessageStore: MessageStore {
             }
             let upsert = try db.cachedStatement(
                 sql: """
-                    INSERT INTO room (roomId, lastSeq, epoch, createdAt) VALUES (?, ?, ?, ?)
+                    INSERT INTO room (roomId, lastSeq, epoch, createdAt) VALUES (?, ?, \(Self.newEpoch), ?)
                     ON CONFLICT(roomId) DO UPDATE SET lastSeq = max(lastSeq, excluded.lastSeq)
                     """)
             for (room, latest) in highest {
-                try upsert.execute(arguments: [room, Int64(latest.seq), Self.newEpoch(), latest.createdAt])
+                try upsert.execute(arguments: [room, Int64(latest.seq), latest.createdAt])
             }
         }
     }
@@ -54,8 +54,9 @@ public final class SQLiteMessageStore: MessageStore {
     public func openRoom(_ room: RoomID) async throws -> RoomLogState {
         try await pool.write { db in
             try db.execute(
-                sql: "INSERT OR IGNORE INTO room (roomId, lastSeq, epoch, createdAt) VALUES (?, 0, ?, ?)",
-                arguments: [room.rawValue, Self.newEpoch(), Int64(Date().timeIntervalSince1970 * 1000)])
+                sql:
+                    "INSERT OR IGNORE INTO room (roomId, lastSeq, epoch, createdAt) VALUES (?, 0, \(Self.newEpoch), ?)",
+                arguments: [room.rawValue, Int64(Date().timeIntervalSince1970 * 1000)])
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT lastSeq, epoch, prunedThrough FROM room WHERE roomId = ?",
@@ -86,13 +87,8 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
-    /// A fresh, unguessable epoch name.
-    static func newEpoch() -> String {
-        (0..<2).map { _ in
-            let hex = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
-    }
+    /// SQL for a fresh, unguessable epoch name: 128 random bits as 32 hex digits.
+    static let newEpoch = "lower(hex(randomblob(16)))"
 
     public func messages(in room: RoomID, for device: DeviceID, after: UInt64, through: UInt64, limit: Int) async throws
         -> [RoomMessage]

@@ -6,27 +6,9 @@ struct PythonInteropTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Interop/hone_client.py")
 
-    /// Whether python3 with the `websockets` package is on this machine.
-    static var pythonWebsocketsAvailable: Bool {
-        (try? run(["python3", "-c", "import websockets"]).status) == 0
-    }
-
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
-
     /// Runs a process while the in-process server keeps its threads: polls for the exit instead of
     /// blocking a thread of the concurrency pool. The script's output is small enough for the pipe.
-    static func runWithoutBlocking(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -41,10 +23,12 @@ struct PythonInteropTests {
 
     @Test(
         "Python's websockets client joins, relays, resumes and is refused as documented",
-        .enabled(if: pythonWebsocketsAvailable, "python3 with the websockets package is not installed"))
+        .enabled("python3 with the websockets package is not installed") {
+            (try? await run(["python3", "-c", "import websockets"]).status) == 0
+        })
     func pythonClient() async throws {
         let server = try await TestServer.start()
-        let (status, output) = try await Self.runWithoutBlocking(["python3", Self.script.path, server.webSocketURL])
+        let (status, output) = try await Self.run(["python3", Self.script.path, server.webSocketURL])
         #expect(status == 0, "\(output)")
         try await server.stop()
     }
