@@ -14,7 +14,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -34,9 +35,16 @@ let package = Package(
             dependencies: ["TandemCore", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
+            name: "TandemSDS",
+            dependencies: [
+                "TandemCore", .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "TandemServer",
             dependencies: [
-                "TandemCore", "TandemSQLite", "TandemHone", "TandemAuth",
+                "TandemCore", "TandemSQLite", "TandemHone", "TandemSDS", "TandemAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -63,12 +71,13 @@ let package = Package(
         .testTarget(name: "TandemSQLiteTests", dependencies: ["TandemSQLite", "TandemCore"]),
         .testTarget(name: "TandemHoneTests", dependencies: ["TandemHone", "TandemCore"]),
         .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore"]),
+        .testTarget(name: "TandemSDSTests", dependencies: ["TandemSDS", "TandemCore"]),
         .testTarget(name: "TandemServerTests", dependencies: ["TandemServer"]),
         .testTarget(name: "TandemClientTests", dependencies: ["TandemClient"]),
         .testTarget(
             name: "TandemEndToEndTests",
             dependencies: [
-                "TandemServer", "TandemHone", "TandemAuth", "TandemClient", "TandemChaos",
+                "TandemServer", "TandemHone", "TandemSDS", "TandemAuth", "TandemClient", "TandemChaos",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "tandem")
         let server: TandemServer
         do {
-            server = try TandemServer(configuration: configuration, logger: logger)
+            server = try await TandemServer(configuration: configuration, logger: logger)
         } catch {
             throw StartupError(description: "cannot open sqlite.path \(configuration.sqlitePath): \(error)")
         }

@@ -21,7 +21,7 @@ final class TestServer: Sendable {
             configPath: nil, searchWorkingDirectory: false, environment: [:], overrides: overrides)
         var logger = Logger(label: "tandem-test")
         logger.logLevel = .warning
-        let server = try TandemServer(configuration: configuration, logger: logger)
+        let server = try await TandemServer(configuration: configuration, logger: logger)
         let ready = Mailbox<BoundPorts>()
         let group = server.makeServiceGroup(gracefulShutdownSignals: []) { ports in ready.put(ports) }
         let task = Task { try await group.run() }
