@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "tandem", targets: ["tandem"]),
         .library(name: "TandemCore", targets: ["TandemCore"]),
         .library(name: "TandemClient", targets: ["TandemClient"]),
+        .library(name: "TandemMerge", targets: ["TandemMerge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -19,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         .target(name: "TandemCore"),
@@ -60,6 +62,7 @@ let package = Package(
             ]
         ),
         .target(name: "TandemChaos", dependencies: ["TandemClient"]),
+        .target(name: "TandemMerge"),
         .executableTarget(
             name: "tandem",
             dependencies: [
@@ -74,6 +77,10 @@ let package = Package(
         .testTarget(name: "TandemSDSTests", dependencies: ["TandemSDS", "TandemCore"]),
         .testTarget(name: "TandemServerTests", dependencies: ["TandemServer"]),
         .testTarget(name: "TandemClientTests", dependencies: ["TandemClient"]),
+        .testTarget(
+            name: "TandemMergeTests",
+            dependencies: ["TandemMerge", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(
             name: "TandemEndToEndTests",
             dependencies: [
