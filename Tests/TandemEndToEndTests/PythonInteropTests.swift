@@ -62,4 +62,51 @@ struct PythonInteropTests {
         #expect(status == 0, "\(output)")
         try await sds.server.stop()
     }
+
+    /// SDS's own client, `sds-network-websocket.js`: from `SDS_PROVIDER_JS`, or extracted from a
+    /// local mirror of the shareable-data-store repository. Never committed here.
+    static func sdsProvider() async -> String? {
+        if let path = ProcessInfo.processInfo.environment["SDS_PROVIDER_JS"] { return path }
+        let mirror = "/work/.mirror/rozek+shareable-data-store/repo"
+        guard FileManager.default.fileExists(atPath: mirror) else { return nil }
+        guard
+            let (status, source) = try? await run([
+                "git", "--git-dir=\(mirror)", "show", "HEAD:packages/network-websocket/dist/sds-network-websocket.js",
+            ]), status == 0
+        else { return nil }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sds-network-websocket-\(UUID()).mjs")
+        guard (try? source.write(to: path, atomically: true, encoding: .utf8)) != nil else { return nil }
+        return path.path
+    }
+
+    static let hasNodeAndProvider: @Sendable () async throws -> Bool = {
+        guard (try? await run(["node", "--experimental-websocket", "-e", "WebSocket"]).status) == 0 else {
+            return false
+        }
+        return await sdsProvider() != nil
+    }
+
+    @Test(
+        "SDS's own WebSocket provider syncs through Tandem: patches, a chunked value, presence, replay",
+        .enabled(
+            "node with WebSocket, or SDS's provider (SDS_PROVIDER_JS or a local mirror), is missing", hasNodeAndProvider
+        ))
+    func sdsProviderClient() async throws {
+        let provider = try #require(await Self.sdsProvider())
+        let sds = try await SDSFixture.start()
+        let tokens = [
+            "write": try await sds.token(.write, store: "node-store"),
+            "read": try await sds.token(.read, store: "node-store"),
+        ]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: tokens), as: UTF8.self)
+        let script = Self.interop.appendingPathComponent("sds_provider.mjs").path
+        let (status, output) = try await Self.run(
+            [
+                "node", "--experimental-websocket", "--no-warnings", script, provider,
+                "ws://127.0.0.1:\(sds.server.ports.http)",
+            ],
+            environment: ["TOKENS": json])
+        #expect(status == 0, "\(output)")
+        try await sds.server.stop()
+    }
 }
