@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .target(name: "TandemCore"),
@@ -63,10 +65,19 @@ let package = Package(
         ),
         .target(name: "TandemChaos", dependencies: ["TandemClient"]),
         .target(name: "TandemMerge"),
+        .target(
+            name: "TandemBench",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemServer", "TandemAuth", "TandemChaos",
+                "TandemServer", "TandemAuth", "TandemChaos", "TandemBench", "TandemSDS",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,6 +88,7 @@ let package = Package(
         .testTarget(name: "TandemSDSTests", dependencies: ["TandemSDS", "TandemCore"]),
         .testTarget(name: "TandemServerTests", dependencies: ["TandemServer"]),
         .testTarget(name: "TandemClientTests", dependencies: ["TandemClient"]),
+        .testTarget(name: "TandemBenchTests", dependencies: ["TandemBench"]),
         .testTarget(
             name: "TandemMergeTests",
             dependencies: ["TandemMerge", .product(name: "PropertyBased", package: "swift-property-based")]
@@ -84,7 +96,8 @@ let package = Package(
         .testTarget(
             name: "TandemEndToEndTests",
             dependencies: [
-                "TandemServer", "TandemHone", "TandemSDS", "TandemAuth", "TandemClient", "TandemChaos",
+                "TandemServer", "TandemHone", "TandemSDS", "TandemAuth", "TandemClient", "TandemChaos", "TandemBench",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
