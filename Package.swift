@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "TandemCore"),
         .target(
             name: "TandemSQLite",
-            dependencies: ["TandemCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["TandemCore", "TandemLAN", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "TandemAuth",
@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "TandemServer",
             dependencies: [
-                "TandemCore", "TandemSQLite", "TandemHone", "TandemSDS", "TandemAuth",
+                "TandemCore", "TandemSQLite", "TandemHone", "TandemSDS", "TandemAuth", "TandemLAN", "CQREncode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -63,6 +63,15 @@ let package = Package(
         ),
         .target(name: "TandemChaos", dependencies: ["TandemClient"]),
         .target(name: "TandemMerge"),
+        .systemLibrary(name: "CSodium", providers: [.apt(["libsodium-dev"]), .brew(["libsodium"])]),
+        .systemLibrary(name: "CQREncode", providers: [.apt(["libqrencode-dev"]), .brew(["qrencode"])]),
+        .target(
+            name: "TandemLAN",
+            dependencies: [
+                "CSodium", "TandemCore", "TandemMerge", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "tandem",
             dependencies: [
@@ -76,6 +85,7 @@ let package = Package(
         .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore"]),
         .testTarget(name: "TandemSDSTests", dependencies: ["TandemSDS", "TandemCore"]),
         .testTarget(name: "TandemServerTests", dependencies: ["TandemServer"]),
+        .testTarget(name: "TandemLANTests", dependencies: ["TandemLAN", "CSodium", "TandemMerge"]),
         .testTarget(name: "TandemClientTests", dependencies: ["TandemClient"]),
         .testTarget(
             name: "TandemMergeTests",
@@ -84,7 +94,8 @@ let package = Package(
         .testTarget(
             name: "TandemEndToEndTests",
             dependencies: [
-                "TandemServer", "TandemHone", "TandemSDS", "TandemAuth", "TandemClient", "TandemChaos",
+                "TandemServer", "TandemHone", "TandemSDS", "TandemAuth", "TandemClient", "TandemChaos", "TandemLAN",
+                "TandemMerge", "CSodium", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
