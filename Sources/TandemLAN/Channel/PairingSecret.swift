@@ -8,11 +8,7 @@ public struct PairingSecret: Sendable, Equatable {
 
     /// 128 random bits as 32 lowercase hex digits: no `:`, so it fits the `ip:port:secret` payload.
     public static func generate() -> PairingSecret {
-        PairingSecret(
-            Sodium.randomBytes(16).map { byte in
-                let digits = Array("0123456789abcdef")
-                return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
-            }.joined())
+        PairingSecret(Sodium.randomHex(16))
     }
 
     /// Constant-time comparison (`sodium_memcmp`), so timing does not reveal how much of a guess was right.

@@ -15,6 +15,12 @@ enum Sodium {
         return bytes
     }
 
+    /// `byteCount` random bytes as lowercase hex.
+    static func randomHex(_ byteCount: Int) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(randomBytes(byteCount).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0f)]] })
+    }
+
     /// Compares in time that depends only on the length, never on where the bytes differ.
     static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }

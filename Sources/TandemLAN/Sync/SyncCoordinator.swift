@@ -163,7 +163,7 @@ public actor SyncCoordinator {
 
     private func hold(_ result: MergeResult, ancestor: SyncState?, phone: SyncState, desktop: SyncState, peer: LANPeer)
     {
-        let id = PairingSecret.generate().value.prefix(12).description
+        let id = Sodium.randomHex(6)
         let createdAt = now()
         let millis = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
         let report = PendingSyncReport(

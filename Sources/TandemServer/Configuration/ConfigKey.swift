@@ -98,7 +98,7 @@ extension ConfigKey {
             "Refused messages within 10 s that close the connection"),
         ConfigKey(
             "join.timeout.seconds", .integer(1...3600), "10",
-            "How long a new connection may take to send its join frame before it is closed (4400)"),
+            "How long a new connection may take to send its join frame (4400), or a LAN phone its handshake (4008)"),
         ConfigKey(
             "ping.interval.seconds", .integer(0...3600), "30",
             "WebSocket ping period; a peer silent for two periods is dropped (0 = off)"),

@@ -107,6 +107,7 @@ public struct ServerConfiguration: Sendable {
             try required(settings.integer("lan.decision.timeout.seconds"), "lan.decision.timeout.seconds"))
         lan.settings.maxFileBytes = try required(settings.integer("lan.max.file.bytes"), "lan.max.file.bytes")
         lan.filesPath = try required(settings.string("lan.files.path"), "lan.files.path")
+        lan.settings.handshakeTimeout = joinTimeout
         if lan.isEnabled && lan.port != 0 && (lan.port == httpPort || lan.port == webSocketPort) {
             throw ConfigError(description: "lan.port: must differ from port and ws.port (\(lan.port))")
         }

@@ -84,6 +84,20 @@ struct LANDecisionTests {
         try await server.stop()
     }
 
+    @Test("an answer after another device changed the server's state is refused (409) and the sync cancelled")
+    func staleAnswer() async throws {
+        let server = try await F.start()
+        let (phone, tablet) = try await Self.conflicting(server)
+        let id = try #require(try await Self.onlyPending(server, phone)["id"] as? String)
+        _ = try await tablet.sync(F.state([F.item("a", "oat milk", updatedAt: 5000), F.item("t", "tea", position: 2)]))
+        #expect(try await F.api(server, "POST", "/lan/pending/\(id)", body: ["decision": "phone"]).status == 409)
+        #expect(try await phone.next()["type"] as? String == "sync_cancel")
+        #expect(try await F.pending(server).isEmpty)
+        await phone.close()
+        await tablet.close()
+        try await server.stop()
+    }
+
     @Test("a wiped phone trips the large-change gate; 'use computer data' sends the computer's state in full")
     func largeChangeAnswered() async throws {
         let server = try await F.start()

@@ -96,4 +96,23 @@ struct LANSecurityTests {
         #expect(object?["status"] == "ok")
         try await server.stop()
     }
+
+    @Test("no handshake within join.timeout.seconds closes with 4008")
+    func handshakeTimeout() async throws {
+        let server = try await F.start(["join.timeout.seconds": "1"])
+        let phone = try await PhoneClient.connect(server)
+        #expect(try await phone.socket.closed().code == 4008)
+        try await server.stop()
+    }
+
+    @Test("a second connection of the same device closes the first with 4009")
+    func replaced() async throws {
+        let server = try await F.start()
+        let (first, _) = try await PhoneClient.pair(server, device: "phone")
+        let (second, _) = try await PhoneClient.pair(server, device: "phone")
+        #expect(try await first.socket.closed().code == 4009)
+        try await second.roundTrip()
+        await second.close()
+        try await server.stop()
+    }
 }
