@@ -41,6 +41,17 @@ public struct LANEndpoint: Sendable {
         connections.drain(reason)
     }
 
+    /// Sends `request` to `device`'s connection, as a computer's user would; false if it is not connected.
+    public func send(_ request: JotRequest, to device: String) -> Bool {
+        guard let peer = connections.peer(for: device) else { return false }
+        switch request {
+        case .refresh: peer.send(.jotRefreshRequest)
+        case .download(let jotIds): peer.send(.jotDownloadRequest(jotIds: jotIds))
+        case .clear(let jotIds): peer.send(.jotClearRequest(jotIds: jotIds))
+        }
+        return true
+    }
+
     /// Serves one socket until it closes.
     public func serve<Inbound: AsyncSequence>(inbound: Inbound, connection: some WireConnection) async
     where Inbound.Element == WireFrame {
@@ -119,6 +130,7 @@ public struct LANEndpoint: Sendable {
             case .jotMetaResponse(let response): try await jots.handle([response.jot], from: peer)
             case .jotRefreshResponse(let response): try await jots.handle(response.jots, from: peer)
             case .fileResponse(let response): try await jots.handle(response, from: peer)
+            case .jotDownloadResponse(let response): try await jots.handle(response, from: peer)
             case .jotClearAck(let cleared): logger.info("phone cleared jots", metadata: ["jots": "\(cleared)"])
             case .other(let type): logger.debug("ignored message", metadata: ["type": "\(type)"])
             case .keyInit, .handshake: break  // refused by the session before they get here

@@ -10,7 +10,7 @@ struct LAN: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lan",
         abstract: "The JotBunker LAN endpoint: run it, answer pending syncs, list and forget paired phones.",
-        subcommands: [Run.self, Pending.self, Decide.self, Devices.self, Forget.self],
+        subcommands: [Run.self, Pending.self, Decide.self, Devices.self, Forget.self, Jots.self],
         defaultSubcommand: Run.self)
 
     struct Run: AsyncParsableCommand {
@@ -106,6 +106,44 @@ struct LAN: AsyncParsableCommand {
                 "/lan/devices/" + (deviceId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? deviceId)
             _ = try await LANAdminClient(options: options).request("DELETE", path)
             print("forgot \(deviceId)")
+        }
+    }
+}
+
+extension LAN {
+    struct Jots: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a phone's archived jots, or ask the connected phone to refresh, download or clear jots.",
+            discussion: "Without an action: the stored jot metadata and files. download and clear need jot ids.")
+
+        @OptionGroup var options: ConfigOptions
+
+        @Argument(help: "The phone's device id.")
+        var deviceId: String
+
+        @Argument(help: "refresh, download or clear (none: list).")
+        var action: String?
+
+        @Argument(help: "Jot ids, for download and clear.")
+        var jotIds: [Int] = []
+
+        func validate() throws {
+            guard action == nil || ["refresh", "download", "clear"].contains(action) else {
+                throw ValidationError("action must be refresh, download or clear")
+            }
+            if action == "download" || action == "clear", jotIds.isEmpty {
+                throw ValidationError("\(action ?? "") needs jot ids")
+            }
+        }
+
+        func run() async throws {
+            let base =
+                "/lan/devices/" + (deviceId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? deviceId)
+                + "/jots"
+            let client = try await LANAdminClient(options: options)
+            guard let action else { return print(try await client.request("GET", base)) }
+            let body = try JSONSerialization.data(withJSONObject: ["jotIds": jotIds])
+            print(try await client.request("POST", base + "/" + action, body: body))
         }
     }
 }

@@ -32,26 +32,48 @@ struct JotCollector: Sendable {
     }
 
     func handle(_ response: FileResponse, from peer: LANPeer) async throws {
-        let metadata: Logger.Metadata = [
-            "device": "\(peer.device)", "jot": "\(response.jotId)", "file": "\(response.fileId)",
-        ]
         if let error = response.error {
             logger.warning(
-                "phone could not send a file", metadata: metadata.merging(["error": "\(error)"]) { a, _ in a })
+                "phone could not send a file",
+                metadata: ["jot": "\(response.jotId)", "file": "\(response.fileId)", "error": "\(error)"])
             return
         }
-        guard let meta = try await store.jots(device: peer.device).first(where: { $0.id == response.jotId }),
-            let expected = meta.binaries.first(where: { $0.fileId == response.fileId }),
-            expected.fileType == response.fileType
+        try await accept(
+            Binary(
+                jotId: response.jotId, fileId: response.fileId, fileType: response.fileType, format: response.format,
+                base64: response.data), from: peer.device)
+    }
+
+    /// Stores every binary of a `jot_download_response` under the same checks as a `file_response`.
+    func handle(_ response: JotDownloadResponse, from peer: LANPeer) async throws {
+        for jot in response.jots {
+            for binary in jot.binaries { try await accept(binary, from: peer.device) }
+        }
+    }
+
+    /// One binary as the phone sent it, from either message.
+    struct Binary {
+        var jotId: Int
+        var fileId: String
+        var fileType: String
+        var format: String
+        var base64: String
+    }
+
+    private func accept(_ binary: Binary, from device: String) async throws {
+        let metadata: Logger.Metadata = ["device": "\(device)", "jot": "\(binary.jotId)", "file": "\(binary.fileId)"]
+        guard let meta = try await store.jots(device: device).first(where: { $0.id == binary.jotId }),
+            let expected = meta.binaries.first(where: { $0.fileId == binary.fileId }),
+            expected.fileType == binary.fileType
         else {
             logger.warning("file not in the jot's metadata; dropped", metadata: metadata)
             return
         }
-        guard let data = Data(base64Encoded: response.data), data.count <= maxFileBytes else {
+        guard let data = Data(base64Encoded: binary.base64), data.count <= maxFileBytes else {
             logger.warning("file is not base64 or larger than lan.max.file.bytes; dropped", metadata: metadata)
             return
         }
-        if let size = meta.files?.first(where: { $0.id == response.fileId })?.size, size != data.count {
+        if let size = meta.files?.first(where: { $0.id == binary.fileId })?.size, size != data.count {
             logger.warning(
                 "file size differs from its metadata; dropped",
                 metadata: metadata.merging(["expected": "\(size)", "received": "\(data.count)"]) { a, _ in a })
@@ -60,8 +82,8 @@ struct JotCollector: Sendable {
         let hash = try files.store(data)
         try await store.saveFile(
             StoredJotFile(
-                deviceId: peer.device, jotId: response.jotId, fileId: response.fileId, fileType: response.fileType,
-                format: response.format, sha256: hash, size: data.count, receivedAt: now()))
+                deviceId: device, jotId: binary.jotId, fileId: binary.fileId, fileType: binary.fileType,
+                format: binary.format, sha256: hash, size: data.count, receivedAt: now()))
         logger.info("jot file stored", metadata: metadata.merging(["bytes": "\(data.count)"]) { a, _ in a })
     }
 }

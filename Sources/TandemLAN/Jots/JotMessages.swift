@@ -60,3 +60,33 @@ struct FileResponse: Decodable, Sendable {
     var format: String
     var error: String?
 }
+
+/// `jot_download_response`: whole jots with their binaries inline (the phone sends `drawing` as null).
+struct JotDownloadResponse: Decodable, Sendable {
+    struct Payload: Decodable, Sendable {
+        var id: String
+        var data: String
+        /// Images and recordings.
+        var format: String?
+        /// Files.
+        var mimeType: String?
+    }
+    struct Jot: Decodable, Sendable {
+        var id: Int
+        var images: [Payload]
+        var recordings: [Payload]
+        var files: [Payload]?
+
+        var binaries: [JotCollector.Binary] {
+            func binaries(_ payloads: [Payload], _ fileType: String) -> [JotCollector.Binary] {
+                payloads.map { payload in
+                    JotCollector.Binary(
+                        jotId: id, fileId: payload.id, fileType: fileType,
+                        format: payload.format ?? payload.mimeType ?? "", base64: payload.data)
+                }
+            }
+            return binaries(images, "image") + binaries(recordings, "audio") + binaries(files ?? [], "file")
+        }
+    }
+    var jots: [Jot]
+}

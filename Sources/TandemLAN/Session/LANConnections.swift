@@ -36,6 +36,11 @@ final class LANConnections: Sendable {
         }
     }
 
+    /// The paired connection of `device`, if it is connected.
+    func peer(for device: String) -> LANPeer? {
+        state.withLock { $0.devices[device] }
+    }
+
     var count: Int { state.withLock { $0.queues.count } }
 
     /// Closes every connection with `reason` and refuses new ones.

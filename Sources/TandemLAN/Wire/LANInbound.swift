@@ -14,6 +14,7 @@ enum LANInbound: Sendable {
     case jotMetaResponse(JotMetaResponse)
     case jotRefreshResponse(JotRefreshResponse)
     case fileResponse(FileResponse)
+    case jotDownloadResponse(JotDownloadResponse)
     case jotClearAck(cleared: [Int])
     /// A well-formed message of a type the server does not act on (ignored, as JotBunker ignores them).
     case other(type: String)
@@ -61,6 +62,8 @@ enum LANInbound: Sendable {
         case "jot_meta_response": return .jotMetaResponse(try decoder.decode(JotMetaResponse.self, from: json))
         case "jot_refresh_response": return .jotRefreshResponse(try decoder.decode(JotRefreshResponse.self, from: json))
         case "file_response": return .fileResponse(try decoder.decode(FileResponse.self, from: json))
+        case "jot_download_response":
+            return .jotDownloadResponse(try decoder.decode(JotDownloadResponse.self, from: json))
         case "jot_clear_ack": return .jotClearAck(cleared: try decoder.decode(ClearAck.self, from: json).cleared)
         default: return .other(type: type)
         }

@@ -11,9 +11,12 @@ enum LANOutbound: Encodable, Sendable {
     case heartbeat
     case jotMetaRequest(jotId: Int)
     case fileRequest(jotId: Int, fileId: String, fileType: String)
+    case jotRefreshRequest
+    case jotDownloadRequest(jotIds: [Int])
+    case jotClearRequest(jotIds: [Int])
 
     private enum CodingKeys: String, CodingKey {
-        case type, publicKey, since, mode, snapshot, appliedAt, jotId, fileId, fileType
+        case type, publicKey, since, mode, snapshot, appliedAt, jotId, fileId, fileType, jotIds
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -41,6 +44,13 @@ enum LANOutbound: Encodable, Sendable {
             try container.encode(jotId, forKey: .jotId)
             try container.encode(fileId, forKey: .fileId)
             try container.encode(fileType, forKey: .fileType)
+        case .jotRefreshRequest: try container.encode("jot_refresh_request", forKey: .type)
+        case .jotDownloadRequest(let jotIds):
+            try container.encode("jot_download_request", forKey: .type)
+            try container.encode(jotIds, forKey: .jotIds)
+        case .jotClearRequest(let jotIds):
+            try container.encode("jot_clear_request", forKey: .type)
+            try container.encode(jotIds, forKey: .jotIds)
         }
     }
 
@@ -54,6 +64,9 @@ enum LANOutbound: Encodable, Sendable {
         case .heartbeat: "heartbeat"
         case .jotMetaRequest: "jot_meta_request"
         case .fileRequest: "file_request"
+        case .jotRefreshRequest: "jot_refresh_request"
+        case .jotDownloadRequest: "jot_download_request"
+        case .jotClearRequest: "jot_clear_request"
         }
     }
 }

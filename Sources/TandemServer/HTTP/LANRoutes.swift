@@ -46,10 +46,51 @@ struct LANRoutes: Sendable {
             Self.json(try await endpoint.store.devices())
         }
         group.delete("devices/:id") { _, context in
-            let id = context.parameters.get("id").map { $0.removingPercentEncoding ?? $0 } ?? ""
+            let id = Self.device(context)
             return try await endpoint.store.forget(device: id)
                 ? Response(status: .noContent) : Self.error(.notFound, "no paired device \(id)")
         }
+        group.get("devices/:id/jots") { _, context in
+            let id = Self.device(context)
+            return Self.json(
+                ArchivedJots(
+                    jots: try await endpoint.store.jots(device: id), files: try await endpoint.store.files(device: id)))
+        }
+        group.post("devices/:id/jots/:action") { request, context in
+            let jotIds: [Int]
+            if let body = try? await request.body.collect(upTo: 1 << 20), body.readableBytes > 0 {
+                guard let ids = try? JSONDecoder().decode(JotIDs.self, from: Data(buffer: body)).jotIds else {
+                    return Self.error(.badRequest, #"expected {"jotIds": [number]}"#)
+                }
+                jotIds = ids
+            } else {
+                jotIds = []
+            }
+            let jotRequest: JotRequest
+            switch context.parameters.get("action") {
+            case "refresh": jotRequest = .refresh
+            case "download" where !jotIds.isEmpty: jotRequest = .download(jotIds: jotIds)
+            case "clear" where !jotIds.isEmpty: jotRequest = .clear(jotIds: jotIds)
+            default: return Self.error(.badRequest, "expected refresh, or download / clear with jotIds")
+            }
+            let id = Self.device(context)
+            return endpoint.send(jotRequest, to: id)
+                ? Self.json(["status": "sent"], status: .accepted) : Self.error(.conflict, "\(id) is not connected")
+        }
+    }
+
+    private struct ArchivedJots: Encodable {
+        var jots: [JotMeta]
+        var files: [StoredJotFile]
+    }
+
+    private struct JotIDs: Decodable {
+        var jotIds: [Int]
+    }
+
+    private static func device(_ context: some RequestContext) -> String {
+        let raw = context.parameters.get("id") ?? ""
+        return raw.removingPercentEncoding ?? raw
     }
 
     private struct AppliedReply: Encodable {

@@ -85,6 +85,63 @@ struct LANJotTests {
         try await server.stop()
     }
 
+    @Test("operator requests over the API: refresh fetches metadata, download stores binaries, clear reaches the phone")
+    func operatorRequests() async throws {
+        let server = try await F.start()
+        let (phone, _) = try await PhoneClient.pair(server, device: "phone")
+        let document = Data("a document".utf8)
+        let image = Data([0xFF, 0xD8, 0xFF, 0xE0])
+
+        #expect(try await F.api(server, "POST", "/lan/devices/phone/jots/refresh").status == 202)
+        #expect(try await phone.next()["type"] as? String == "jot_refresh_request")
+        var refresh = Self.meta(fileSize: document.count)
+        refresh["type"] = "jot_refresh_response"
+        refresh["jots"] = [refresh.removeValue(forKey: "jot") as Any]
+        phone.send(refresh)
+        #expect(try await phone.next()["fileId"] as? String == "img")
+        #expect(try await phone.next()["fileId"] as? String == "doc")
+
+        #expect(
+            try await F.api(server, "POST", "/lan/devices/phone/jots/download", body: ["jotIds": [1]]).status == 202)
+        let download = try await phone.next()
+        #expect(download["type"] as? String == "jot_download_request")
+        #expect(download["jotIds"] as? [Int] == [1])
+        phone.send([
+            "type": "jot_download_response",
+            "jots": [
+                [
+                    "id": 1, "text": "shopping", "drawing": NSNull(), "recordings": [],
+                    "images": [["id": "img", "data": image.base64EncodedString(), "format": "jpg"]],
+                    "files": [
+                        [
+                            "id": "doc", "data": document.base64EncodedString(), "fileName": "a.txt",
+                            "mimeType": "text/plain", "size": document.count,
+                        ]
+                    ],
+                ] as [String: Any]
+            ],
+        ])
+        try await phone.roundTrip()
+        let archived = try await F.api(server, "GET", "/lan/devices/phone/jots").json as? [String: Any]
+        let files = try #require(archived?["files"] as? [[String: Any]])
+        let hashes = Dictionary(files.map { ($0["fileId"] as? String ?? "", $0["sha256"] as? String ?? "") }) { a, _ in
+            a
+        }
+        #expect(hashes["doc"] == SHA256.hash(data: document).map { String(format: "%02x", $0) }.joined())
+        #expect(hashes["img"] == SHA256.hash(data: image).map { String(format: "%02x", $0) }.joined())
+        #expect((archived?["jots"] as? [[String: Any]])?.first?["text"] as? String == "shopping")
+
+        #expect(try await F.api(server, "POST", "/lan/devices/phone/jots/clear", body: ["jotIds": [1]]).status == 202)
+        let clear = try await phone.next()
+        #expect(clear["type"] as? String == "jot_clear_request")
+        #expect(clear["jotIds"] as? [Int] == [1])
+
+        #expect(try await F.api(server, "POST", "/lan/devices/phone/jots/download").status == 400)
+        #expect(try await F.api(server, "POST", "/lan/devices/ghost/jots/refresh").status == 409)
+        await phone.close()
+        try await server.stop()
+    }
+
     @Test("debug_log lines are accepted and the connection stays up")
     func debugLog() async throws {
         let server = try await F.start()
