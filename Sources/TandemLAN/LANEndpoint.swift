@@ -80,10 +80,9 @@ public struct LANEndpoint: Sendable {
             while let frame = try? await frames.next() {
                 if queue.isClosed { continue }
                 switch session.receive(frame) {
-                case .keyExchange(let publicKey, _):
+                case .keyExchange(let publicKey):
                     queue.send(.text(Self.plaintext(.keyExchange(publicKey: publicKey))))
-                case .paired(let device, _):
-                    guard case .paired(_, let box) = session.phase else { continue }
+                case .paired(let device, let box):
                     deadline.cancel()
                     let paired = LANPeer(
                         device: device, box: box, nonces: nonces, queue: queue, logger: logger.with(device: device))

@@ -20,7 +20,7 @@ struct LANSessionTests {
         crypto_box_keypair(&publicKey, &secretKey)
         let step = session.receive(
             .text(#"{"type":"key_init","publicKey":"\#(Data(publicKey).base64EncodedString())"}"#))
-        guard case .keyExchange(let serverKey, _) = step else {
+        guard case .keyExchange(let serverKey) = step else {
             Issue.record("expected key exchange, got \(step)")
             throw CancellationError()
         }

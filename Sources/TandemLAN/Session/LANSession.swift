@@ -15,15 +15,15 @@ struct LANSession {
 
     /// What the endpoint does with one inbound frame.
     enum Step {
-        /// Send `key_exchange` in plaintext with this public key; later frames are encrypted under `box`.
-        case keyExchange(publicKey: [UInt8], box: SecretBox)
-        /// The handshake was accepted.
-        case paired(device: String, lastSyncTimestamp: Double)
+        /// Send `key_exchange` in plaintext with this public key; later frames are encrypted.
+        case keyExchange(publicKey: [UInt8])
+        /// The handshake was accepted: messages to the phone are sealed with `box`.
+        case paired(device: String, box: SecretBox)
         case message(LANInbound)
         case close(CloseReason)
     }
 
-    private(set) var phase = Phase.awaitingKeyInit
+    private var phase = Phase.awaitingKeyInit
     let secret: PairingSecret
     let nonces: NonceLedger
 
@@ -52,7 +52,7 @@ struct LANSession {
             let keys = ChannelKeyPair.generate()
             guard let box = try? keys.sharedKey(with: peerKey) else { return .close(LANClose.protocolError) }
             phase = .awaitingHandshake(box)
-            return .keyExchange(publicKey: keys.publicKey, box: box)
+            return .keyExchange(publicKey: keys.publicKey)
         case .awaitingHandshake(let box):
             let message: LANInbound
             switch open(outer, with: box) {
@@ -64,7 +64,7 @@ struct LANSession {
             }
             guard secret.matches(handshake.pairingSecret) else { return .close(LANClose.invalidPairingSecret) }
             phase = .paired(device: handshake.deviceId, box: box)
-            return .paired(device: handshake.deviceId, lastSyncTimestamp: handshake.lastSyncTimestamp)
+            return .paired(device: handshake.deviceId, box: box)
         case .paired(_, let box):
             switch open(outer, with: box) {
             case .success(.keyInit), .success(.handshake): return .close(LANClose.protocolError)

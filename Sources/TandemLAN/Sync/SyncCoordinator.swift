@@ -5,12 +5,15 @@ import TandemMerge
 /// Runs the three-way merge for every paired phone against the computer's state, and holds the syncs that wait
 /// for a decision.
 ///
-/// One owner for the computer's state: syncs and answers run one at a time (`exclusively`), so two phones never
-/// merge against the same stale state. Nothing waits on the network while holding that turn: replies are queued
+/// One owner for the computer's state: syncs, answers, timeouts and disconnects run one at a time
+/// (`exclusively`), so two phones never merge against the same stale state and a timeout never cancels an answer
+/// being applied. Nothing waits on the network while holding that turn: replies are queued
 /// to the peer.
 public actor SyncCoordinator {
     private struct Pending {
         var report: PendingSyncReport
+        /// The conflicts by their API key.
+        var subjects: [String: ConflictSubject]
         var ancestor: SyncState?
         var phone: SyncState
         var desktop: SyncState
@@ -99,15 +102,10 @@ public actor SyncCoordinator {
             case .usePhone: decision = .usePhone
             case .useDesktop: decision = .useDesktop
             case .merge(let choices, let otherwise):
-                let keys = Dictionary(held.report.conflicts.map { ($0.key, ()) }, uniquingKeysWith: { a, _ in a })
-                let unknown = choices.keys.filter { keys[$0] == nil }.sorted()
+                let unknown = choices.keys.filter { held.subjects[$0] == nil }.sorted()
                 guard unknown.isEmpty else { return .failure(.unknownConflicts(unknown)) }
-                let subjects = Dictionary(
-                    SyncMerge.merge(ancestor: held.ancestor, phone: held.phone, desktop: held.desktop).conflicts.map {
-                        ($0.subject.key, $0.subject)
-                    }, uniquingKeysWith: { a, _ in a })
                 var decided: [ConflictSubject: SyncSide] = [:]
-                for (key, side) in choices { if let subject = subjects[key] { decided[subject] = side } }
+                for (key, side) in choices { if let subject = held.subjects[key] { decided[subject] = side } }
                 decision = .merge(ConflictDecisions(decided, otherwise: otherwise), allowingLargeChange: true)
             }
             let state: SyncState
@@ -139,9 +137,11 @@ public actor SyncCoordinator {
     }
 
     /// Forgets the pending syncs of a connection that closed: there is nobody left to answer.
-    func peerClosed(_ peer: LANPeer) {
-        for (id, held) in pending where held.peer.id == peer.id {
-            drop(id, notify: false)
+    func peerClosed(_ peer: LANPeer) async {
+        await exclusively {
+            for (id, held) in pending where held.peer.id == peer.id {
+                drop(id, notify: false)
+            }
         }
     }
 
@@ -175,7 +175,10 @@ public actor SyncCoordinator {
             await self?.expire(id)
         }
         pending[id] = Pending(
-            report: report, ancestor: ancestor, phone: phone, desktop: desktop, peer: peer, timer: timer)
+            report: report,
+            subjects: Dictionary(
+                result.conflicts.map { ($0.subject.key, $0.subject) }, uniquingKeysWith: { a, _ in a }),
+            ancestor: ancestor, phone: phone, desktop: desktop, peer: peer, timer: timer)
         logger.notice(
             "sync waits for a decision",
             metadata: [
@@ -184,10 +187,13 @@ public actor SyncCoordinator {
             ])
     }
 
-    private func expire(_ id: String) {
-        guard pending[id] != nil else { return }
-        logger.notice("pending sync timed out", metadata: ["id": "\(id)"])
-        drop(id, notify: true)
+    /// Cancels a pending sync nobody answered; waits for an answer being applied, so it never cancels one.
+    private func expire(_ id: String) async {
+        await exclusively {
+            guard pending[id] != nil else { return }
+            logger.notice("pending sync timed out", metadata: ["id": "\(id)"])
+            drop(id, notify: true)
+        }
     }
 
     private func drop(_ id: String, notify: Bool) {
