@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "TandemCore"),
         .target(
             name: "TandemSQLite",
-            dependencies: ["TandemCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["TandemCore", "TandemLAN", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "TandemAuth",
@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "TandemServer",
             dependencies: [
-                "TandemCore", "TandemSQLite", "TandemHone", "TandemSDS", "TandemAuth",
+                "TandemCore", "TandemSQLite", "TandemHone", "TandemSDS", "TandemAuth", "TandemLAN", "CQREncode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -73,6 +73,15 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        .systemLibrary(name: "CSodium", providers: [.apt(["libsodium-dev"]), .brew(["libsodium"])]),
+        .systemLibrary(name: "CQREncode", providers: [.apt(["libqrencode-dev"]), .brew(["qrencode"])]),
+        .target(
+            name: "TandemLAN",
+            dependencies: [
+                "CSodium", "TandemCore", "TandemMerge", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "tandem",
             dependencies: [
@@ -87,6 +96,7 @@ let package = Package(
         .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore"]),
         .testTarget(name: "TandemSDSTests", dependencies: ["TandemSDS", "TandemCore"]),
         .testTarget(name: "TandemServerTests", dependencies: ["TandemServer"]),
+        .testTarget(name: "TandemLANTests", dependencies: ["TandemLAN", "CSodium", "TandemMerge"]),
         .testTarget(name: "TandemClientTests", dependencies: ["TandemClient"]),
         .testTarget(name: "TandemBenchTests", dependencies: ["TandemBench"]),
         .testTarget(
@@ -97,6 +107,7 @@ let package = Package(
             name: "TandemEndToEndTests",
             dependencies: [
                 "TandemServer", "TandemHone", "TandemSDS", "TandemAuth", "TandemClient", "TandemChaos", "TandemBench",
+                "TandemLAN", "TandemMerge", "CSodium", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -7,6 +7,7 @@ import ServiceLifecycle
 import TandemAuth
 import TandemCore
 import TandemHone
+import TandemLAN
 import TandemSDS
 import TandemSQLite
 import UnixSignals
@@ -15,6 +16,8 @@ import UnixSignals
 public struct BoundPorts: Sendable, Equatable {
     public var http: Int
     public var webSocket: Int
+    /// The LAN endpoint's port; nil when `lan.enabled` is false.
+    public var lan: Int?
 }
 
 /// Tandem's server: the relay core with SQLite storage, the Hone adapter, the HTTP port (with the
@@ -27,6 +30,8 @@ public struct TandemServer: Sendable {
     /// The SDS token authority; nil when sds.jwt.secret is empty (SDS endpoints off).
     public let sdsTokens: SDSTokenAuthority?
     public let signalHub: SignalHub
+    /// The JotBunker LAN endpoint; nil when `lan.enabled` is false.
+    public let lan: LANEndpoint?
     let logger: Logger
     let startedAt = ContinuousClock.now
 
@@ -44,6 +49,27 @@ public struct TandemServer: Sendable {
             ? nil : try await SDSTokenAuthority(secret: configuration.sdsSecret, issuer: configuration.sdsIssuer)
         self.signalHub = SignalHub(
             maxPeersPerStore: configuration.limits.maxMembersPerRoom, maxStores: configuration.limits.maxRooms)
+        self.lan =
+            configuration.lan.isEnabled
+            ? try await Self.makeLANEndpoint(configuration.lan, store: SQLiteLANStore(pool: pool), logger: logger) : nil
+    }
+
+    /// The pairing secret is the configured one, else the one kept in the database, generated on first start.
+    private static func makeLANEndpoint(_ configuration: LANConfiguration, store: SQLiteLANStore, logger: Logger)
+        async throws -> LANEndpoint
+    {
+        let secret: PairingSecret
+        if !configuration.secret.isEmpty {
+            secret = PairingSecret(configuration.secret)
+        } else if let kept = try await store.setting(LANEndpoint.secretSetting) {
+            secret = PairingSecret(kept)
+        } else {
+            secret = PairingSecret.generate()
+            try await store.setSetting(LANEndpoint.secretSetting, secret.value)
+        }
+        return LANEndpoint(
+            store: store, secret: secret, settings: configuration.settings,
+            files: JotFileStore(directory: URL(fileURLWithPath: configuration.filesPath)), logger: logger)
     }
 
     /// The services to run. `onReady` is called once both ports are bound.
@@ -51,7 +77,7 @@ public struct TandemServer: Sendable {
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         onReady: @escaping @Sendable (BoundPorts) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let ports = PortCollector(onReady: onReady)
+        let ports = PortCollector(expectsLAN: lan != nil, onReady: onReady)
         let access = DeviceTokenPolicy(
             signer: configuration.isDevelopmentMode
                 ? nil
@@ -78,6 +104,7 @@ public struct TandemServer: Sendable {
 
         let router = Router(context: RelayRequestContext.self)
         addRoutes(to: router)
+        if let lan { LANRoutes(endpoint: lan).add(to: router) }
         router.ws("/ws") { inbound, outbound, context in
             await serve(inbound, outbound, context.requestContext.channel)
         }
@@ -112,14 +139,50 @@ public struct TandemServer: Sendable {
             logger: logger)
 
         let relayService = RelayService(relay: relay, retentionDays: configuration.retentionDays, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: httpApp), .init(service: webSocketApp),
+        ]
+        if let lan {
+            services.append(
+                .init(service: makeLANApplication(lan, ports: ports, pingInterval: configuration.pingInterval)))
+        }
+        services.append(.init(service: relayService))
+        if let lan { services.append(.init(service: LANService(endpoint: lan, logger: logger))) }
         return ServiceGroup(
             configuration: .init(
-                // Shut down in reverse: the relay first (1001 to every socket, flush), then the ports.
-                services: [
-                    .init(service: httpApp), .init(service: webSocketApp), .init(service: relayService),
-                ],
+                // Shut down in reverse: LAN phones and the relay first (1001 to every socket, flush), then the ports.
+                services: services,
                 gracefulShutdownSignals: gracefulShutdownSignals,
                 logger: logger))
+    }
+
+    /// The LAN port: a WebSocket at any path (JotBunker's phone connects to `ws://ip:port` with no path) and
+    /// `GET /ping`, which the phone uses to check reachability.
+    private func makeLANApplication(_ lan: LANEndpoint, ports: PortCollector, pingInterval: Duration?)
+        -> some Service
+    {
+        let router = Router()
+        router.get("/ping") { _, _ in ["status": "ok", "deviceId": "desktop"] }
+        let maxFrame = lan.settings.maxFrameBytes
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                configuration: .init(
+                    ws: WebSocketServerConfiguration(
+                        maxFrameSize: maxFrame,
+                        autoPing: pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
+                        closeTimeout: .seconds(5)))
+            ) { _, channel, _ in
+                .upgrade([:]) { inbound, outbound, _ in
+                    await lan.serve(
+                        inbound: inbound.wireFrames(maxSize: maxFrame),
+                        connection: WebSocketWireConnection(outbound: outbound, channel: channel))
+                }
+            },
+            configuration: .init(
+                address: .hostname(configuration.lan.host, port: configuration.lan.port), serverName: nil),
+            onServerRunning: { channel in await ports.bound(lan: channel.localAddress?.port ?? 0) },
+            logger: logger)
     }
 
     private func addRoutes<Context: RequestContext>(to router: Router<Context>) {
@@ -140,10 +203,18 @@ public struct TandemServer: Sendable {
 private actor PortCollector {
     private var http: Int?
     private var webSocket: Int?
+    private var lan: Int?
+    private let expectsLAN: Bool
     private let onReady: @Sendable (BoundPorts) async -> Void
 
-    init(onReady: @escaping @Sendable (BoundPorts) async -> Void) {
+    init(expectsLAN: Bool, onReady: @escaping @Sendable (BoundPorts) async -> Void) {
+        self.expectsLAN = expectsLAN
         self.onReady = onReady
+    }
+
+    func bound(lan: Int) async {
+        self.lan = lan
+        await reportIfReady()
     }
 
     func bound(http: Int) async {
@@ -157,7 +228,17 @@ private actor PortCollector {
     }
 
     private func reportIfReady() async {
-        guard let http, let webSocket else { return }
-        await onReady(BoundPorts(http: http, webSocket: webSocket))
+        guard let http, let webSocket, lan != nil || !expectsLAN else { return }
+        await onReady(BoundPorts(http: http, webSocket: webSocket, lan: lan))
+    }
+}
+
+extension TandemServer {
+    /// The LAN pairing secret a server with `configuration` uses: `lan.secret`, else the one kept in the database
+    /// (nil if the server never started with the LAN endpoint on). For commands that talk to a running server.
+    public static func lanPairingSecret(_ configuration: ServerConfiguration) async throws -> String? {
+        if !configuration.lan.secret.isEmpty { return configuration.lan.secret }
+        let pool = try SQLiteDatabase.open(path: configuration.sqlitePath, durability: configuration.durability)
+        return try await SQLiteLANStore(pool: pool).setting(LANEndpoint.secretSetting)
     }
 }

@@ -23,6 +23,11 @@ struct Serve: AsyncParsableCommand {
         if let host { overrides.append(("host", host)) }
         if let port { overrides.append(("port", String(port))) }
         if insecure { overrides.append(("allow.insecure", "true")) }
+        try await Self.start(options: options, overrides: overrides)
+    }
+
+    /// Loads the configuration with `overrides`, starts the server and runs it until SIGTERM or SIGINT.
+    static func start(options: ConfigOptions, overrides: [(String, String)]) async throws {
 
         let configuration: ServerConfiguration
         let file: String?
@@ -46,12 +51,15 @@ struct Serve: AsyncParsableCommand {
         }
         let group = server.makeServiceGroup { ports in
             // Written unbuffered so it shows at once when stdout is a pipe or file.
-            FileHandle.standardOutput.write(Data((Self.banner(configuration, ports: ports, file: file) + "\n").utf8))
+            let banner = Self.banner(configuration, ports: ports, file: file, lanSecret: server.lan?.secret.value)
+            FileHandle.standardOutput.write(Data((banner + "\n").utf8))
         }
         try await group.run()
     }
 
-    static func banner(_ configuration: ServerConfiguration, ports: BoundPorts, file: String?) -> String {
+    static func banner(_ configuration: ServerConfiguration, ports: BoundPorts, file: String?, lanSecret: String?)
+        -> String
+    {
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         var lines = [
             "Tandem \(TandemServer.version)",
@@ -60,6 +68,13 @@ struct Serve: AsyncParsableCommand {
             "  Storage    \(configuration.sqlitePath)",
             "  Config     \(file ?? "defaults (no relay.conf)")",
         ]
+        if let lanPort = ports.lan, let lanSecret {
+            let code = PairingCode(
+                host: PairingCode.advertisedAddress(for: configuration.lan.host), port: lanPort, secret: lanSecret)
+            lines.append("  LAN        ws://\(configuration.lan.host):\(lanPort)/  (JotBunker phones)")
+            lines.append("  Pairing    \(code.payload)")
+            if let qr = code.terminalQR() { lines.append(qr) }
+        }
         if configuration.isDevelopmentMode {
             lines.append("  DEVELOPMENT MODE: auth.secret is empty, so device tokens are NOT checked.")
         }

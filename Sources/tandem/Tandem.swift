@@ -5,7 +5,7 @@ struct Tandem: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tandem",
         abstract: "A self-hosted real-time sync server.",
-        subcommands: [Serve.self, Token.self, Chaos.self, BenchCommand.self],
+        subcommands: [Serve.self, Token.self, Chaos.self, BenchCommand.self, LAN.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -122,4 +122,22 @@ struct ConfigLoaderTests {
         #expect(try load(overrides: [("sds.persist", "false")]).sds.persists == false)
         #expect(throws: ConfigError.self) { try load(environment: ["SDS_JWT_SECRET": "too-short"]) }
     }
+
+    @Test("lan.*: off by default on 8080 with policy ask and 60 s; the pairing payload's separator is refused")
+    func lanSettings() throws {
+        let defaults = try load()
+        #expect(!defaults.lan.isEnabled)
+        #expect(defaults.lan.port == 8080)
+        #expect(defaults.lan.settings.policy == .ask)
+        #expect(defaults.lan.settings.decisionTimeout == .seconds(60))
+        let set = try load(overrides: [
+            ("lan.enabled", "true"), ("lan.decision.policy", "desktop-wins"), ("lan.decision.timeout.seconds", "5"),
+        ])
+        #expect(set.lan.isEnabled)
+        #expect(set.lan.settings.policy == .desktopWins)
+        #expect(set.lan.settings.decisionTimeout == .seconds(5))
+        #expect(throws: ConfigError.self) { try load(overrides: [("lan.secret", "a:b")]) }
+        #expect(throws: ConfigError.self) { try load(overrides: [("lan.decision.policy", "coin-flip")]) }
+        #expect(throws: ConfigError.self) { try load(overrides: [("lan.enabled", "true"), ("lan.port", "8443")]) }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TandemLAN
 
 /// One configuration key: its name in relay.conf, its environment variables, default and rule.
 struct ConfigKey: Sendable {
@@ -97,7 +98,7 @@ extension ConfigKey {
             "Refused messages within 10 s that close the connection"),
         ConfigKey(
             "join.timeout.seconds", .integer(1...3600), "10",
-            "How long a new connection may take to send its join frame before it is closed (4400)"),
+            "How long a new connection may take to send its join frame (4400), or a LAN phone its handshake (4008)"),
         ConfigKey(
             "ping.interval.seconds", .integer(0...3600), "30",
             "WebSocket ping period; a peer silent for two periods is dropped (0 = off)"),
@@ -119,6 +120,20 @@ extension ConfigKey {
         ConfigKey(
             "sds.max.value.bytes", .integer(0...(1 << 30)), "16777216",
             "Largest value reassembled from VALUE_CHUNK frames into a stored snapshot"),
+        ConfigKey("lan.enabled", .boolean, "false", "Run the JotBunker LAN endpoint on its own port"),
+        ConfigKey("lan.host", .string, "0.0.0.0", "Address the LAN endpoint listens on (phones must reach it)"),
+        ConfigKey("lan.port", .integer(0...65535), "8080", "LAN endpoint port (0 picks a free port)"),
+        ConfigKey(
+            "lan.secret", .string, "",
+            "Pairing secret phones must present; empty = generated once and kept in the database"),
+        ConfigKey(
+            "lan.decision.policy", .choice(DecisionPolicy.allCases.map(\.rawValue)), "ask",
+            "Syncs with conflicts or a large change: ask (pending decision), desktop-wins or phone-wins"),
+        ConfigKey(
+            "lan.decision.timeout.seconds", .integer(1...86_400), "60",
+            "How long a pending sync waits for a decision before it is cancelled"),
+        ConfigKey("lan.files.path", .path, "./lan-files", "Directory for jot files received from phones"),
+        ConfigKey("lan.max.file.bytes", .integer(1...(1 << 30)), "52428800", "Largest jot file accepted"),
         ConfigKey(
             "log.level", .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), "info",
             "Log level"),

@@ -1,5 +1,6 @@
 import Logging
 import TandemCore
+import TandemLAN
 import TandemSDS
 
 /// The server's validated settings. Built once at start-up by `ConfigLoader`.
@@ -25,6 +26,7 @@ public struct ServerConfiguration: Sendable {
     public var sdsSecret: String
     public var sdsIssuer: String?
     public var sds: SDSSettings
+    public var lan: LANConfiguration
 
     /// Whether tokens go unchecked.
     public var isDevelopmentMode: Bool { authSecret.isEmpty }
@@ -90,6 +92,26 @@ public struct ServerConfiguration: Sendable {
         sds.maxFrameBytes = try required(settings.integer("sds.max.frame.bytes"), "sds.max.frame.bytes")
         sds.maxValueBytes = try required(settings.integer("sds.max.value.bytes"), "sds.max.value.bytes")
 
+        lan = LANConfiguration()
+        lan.isEnabled = settings.boolean("lan.enabled")
+        lan.host = try required(settings.string("lan.host"), "lan.host")
+        lan.port = try required(settings.integer("lan.port"), "lan.port")
+        lan.secret = try required(settings.string("lan.secret"), "lan.secret")
+        if lan.secret.contains(":") {
+            throw ConfigError(description: "lan.secret must not contain ':' (the pairing payload is ip:port:secret)")
+        }
+        lan.settings.policy =
+            DecisionPolicy(rawValue: try required(settings.string("lan.decision.policy"), "lan.decision.policy"))
+            ?? .ask
+        lan.settings.decisionTimeout = .seconds(
+            try required(settings.integer("lan.decision.timeout.seconds"), "lan.decision.timeout.seconds"))
+        lan.settings.maxFileBytes = try required(settings.integer("lan.max.file.bytes"), "lan.max.file.bytes")
+        lan.filesPath = try required(settings.string("lan.files.path"), "lan.files.path")
+        lan.settings.handshakeTimeout = joinTimeout
+        if lan.isEnabled && lan.port != 0 && (lan.port == httpPort || lan.port == webSocketPort) {
+            throw ConfigError(description: "lan.port: must differ from port and ws.port (\(lan.port))")
+        }
+
         if authSecret.isEmpty && !isLoopback && !allowInsecure {
             throw ConfigError(
                 description: """
@@ -98,4 +120,15 @@ public struct ServerConfiguration: Sendable {
                     """)
         }
     }
+}
+
+/// The LAN endpoint's part of the configuration (`lan.*` keys).
+public struct LANConfiguration: Sendable {
+    public var isEnabled = false
+    public var host = "0.0.0.0"
+    public var port = 8080
+    /// Empty: use the secret kept in the database, generating it on first start.
+    public var secret = ""
+    public var filesPath = "./lan-files"
+    public var settings = LANSettings()
 }

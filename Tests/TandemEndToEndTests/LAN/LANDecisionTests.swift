@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+@Suite("LAN pending decisions", .timeLimit(.minutes(1)))
+struct LANDecisionTests {
+    typealias F = LANFixture
+
+    /// Phone and tablet share `a`; the tablet then changes its text at 5000, so the phone's own change at the same
+    /// instant conflicts.
+    static func conflicting(_ server: TestServer) async throws -> (phone: PhoneClient, tablet: PhoneClient) {
+        let (phone, _) = try await PhoneClient.pair(server, device: "phone")
+        _ = try await phone.sync(F.state([F.item("a", "milk")]))
+        let (tablet, _) = try await PhoneClient.pair(server, device: "tablet")
+        _ = try await tablet.sync(F.state([F.item("a", "milk")]))
+        _ = try await tablet.sync(F.state([F.item("a", "oat milk", updatedAt: 5000)]))
+        phone.send(
+            F.state([F.item("a", "soy milk", updatedAt: 5000)]).merging(["type": "state_sync", "since": 0]) { a, _ in a
+            })
+        return (phone, tablet)
+    }
+
+    /// The one pending sync, once the server holds it (the phone's message is handled before its heartbeat).
+    static func onlyPending(_ server: TestServer, _ phone: PhoneClient) async throws -> [String: Any] {
+        try await phone.roundTrip()
+        let pending = try await F.pending(server)
+        #expect(pending.count == 1)
+        return try #require(pending.first)
+    }
+
+    @Test("a same-instant conflict waits for a decision; answering merge with a choice confirms it")
+    func conflictAnsweredOverHTTP() async throws {
+        let server = try await F.start()
+        let (phone, tablet) = try await Self.conflicting(server)
+        let held = try await Self.onlyPending(server, phone)
+        #expect(held["deviceId"] as? String == "phone")
+        let conflicts = try #require(held["conflicts"] as? [[String: Any]])
+        #expect(conflicts.count == 1)
+        #expect(conflicts.first?["key"] as? String == "lists/0/a/text")
+        #expect(conflicts.first?["phone"] as? String == "soy milk")
+        #expect(conflicts.first?["desktop"] as? String == "oat milk")
+        #expect(held["largeChange"] == nil)
+
+        let id = try #require(held["id"] as? String)
+        let missing = try await F.api(server, "POST", "/lan/pending/\(id)", body: ["decision": "merge"])
+        #expect(missing.status == 400, "a merge that leaves the conflict open is refused and stays pending")
+        let answered = try await F.api(
+            server, "POST", "/lan/pending/\(id)", body: ["decision": "merge", "choices": ["lists/0/a/text": "phone"]])
+        #expect(answered.status == 200)
+        let confirm = try await phone.next()
+        #expect(confirm["type"] as? String == "sync_confirm")
+        #expect(F.firstList(confirm["snapshot"] as? [String: Any])["a"]?["text"] as? String == "soy milk")
+        #expect(try await F.pending(server).isEmpty)
+        #expect(try await F.api(server, "POST", "/lan/pending/\(id)", body: ["decision": "phone"]).status == 404)
+        await phone.close()
+        await tablet.close()
+        try await server.stop()
+    }
+
+    @Test("cancelling a pending sync sends sync_cancel and changes nothing")
+    func conflictCancelled() async throws {
+        let server = try await F.start()
+        let (phone, tablet) = try await Self.conflicting(server)
+        let id = try #require(try await Self.onlyPending(server, phone)["id"] as? String)
+        #expect(try await F.api(server, "POST", "/lan/pending/\(id)", body: ["decision": "cancel"]).status == 200)
+        #expect(try await phone.next()["type"] as? String == "sync_cancel")
+        phone.send(["type": "sync_request"])
+        #expect(F.firstList(try await phone.next())["a"]?["text"] as? String == "oat milk")
+        await phone.close()
+        await tablet.close()
+        try await server.stop()
+    }
+
+    @Test("nobody answers: the pending sync is cancelled after lan.decision.timeout.seconds")
+    func conflictTimesOut() async throws {
+        let server = try await F.start(["lan.decision.timeout.seconds": "1"])
+        let (phone, tablet) = try await Self.conflicting(server)
+        _ = try await Self.onlyPending(server, phone)
+        let started = ContinuousClock.now
+        #expect(try await phone.next(timeout: .seconds(5))["type"] as? String == "sync_cancel")
+        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(try await F.pending(server).isEmpty)
+        await phone.close()
+        await tablet.close()
+        try await server.stop()
+    }
+
+    @Test("an answer after another device changed the server's state is refused (409) and the sync cancelled")
+    func staleAnswer() async throws {
+        let server = try await F.start()
+        let (phone, tablet) = try await Self.conflicting(server)
+        let id = try #require(try await Self.onlyPending(server, phone)["id"] as? String)
+        _ = try await tablet.sync(F.state([F.item("a", "oat milk", updatedAt: 5000), F.item("t", "tea", position: 2)]))
+        #expect(try await F.api(server, "POST", "/lan/pending/\(id)", body: ["decision": "phone"]).status == 409)
+        #expect(try await phone.next()["type"] as? String == "sync_cancel")
+        #expect(try await F.pending(server).isEmpty)
+        await phone.close()
+        await tablet.close()
+        try await server.stop()
+    }
+
+    @Test("a wiped phone trips the large-change gate; 'use computer data' sends the computer's state in full")
+    func largeChangeAnswered() async throws {
+        let server = try await F.start()
+        let items = (1...5).map { F.item("i\($0)", "item \($0)", position: Double($0)) }
+        let (phone, _) = try await PhoneClient.pair(server, device: "phone")
+        _ = try await phone.sync(F.state(items))
+        phone.send(F.state([]).merging(["type": "state_sync", "since": 0]) { a, _ in a })
+        let held = try await Self.onlyPending(server, phone)
+        let gate = try #require(held["largeChange"] as? [String: Any])
+        #expect(gate["ancestorItemCount"] as? Int == 5)
+        #expect(gate["phoneMissingCount"] as? Int == 5)
+        #expect(gate["trippedBy"] as? [String] == ["phone"])
+        let id = try #require(held["id"] as? String)
+        #expect(try await F.api(server, "POST", "/lan/pending/\(id)", body: ["decision": "desktop"]).status == 200)
+        let confirm = try await phone.next()
+        #expect(confirm["mode"] as? String == "desktop-wins")
+        #expect(F.firstList(confirm["snapshot"] as? [String: Any]).count == 5)
+        await phone.close()
+        try await server.stop()
+    }
+
+    @Test("lan.decision.policy=phone-wins decides at once: the wiped phone's empty state replaces the computer's")
+    func policyDecides() async throws {
+        let server = try await F.start(["lan.decision.policy": "phone-wins"])
+        let items = (1...5).map { F.item("i\($0)", "item \($0)", position: Double($0)) }
+        let (phone, _) = try await PhoneClient.pair(server, device: "phone")
+        _ = try await phone.sync(F.state(items))
+        let confirm = try await phone.sync(F.state([]))
+        #expect(confirm["mode"] as? String == "phone-wins")
+        #expect(F.firstList(confirm["snapshot"] as? [String: Any]).isEmpty)
+        #expect(try await F.pending(server).isEmpty)
+        await phone.close()
+        try await server.stop()
+    }
+}
