@@ -18,16 +18,26 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(name: "TandemCore"),
         .target(
             name: "TandemSQLite",
-            dependencies: ["TandemCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["TandemCore", "TandemAuth", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "TandemAuth",
             dependencies: ["TandemCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "TandemMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .target(
             name: "TandemHone",
@@ -36,7 +46,7 @@ let package = Package(
         .target(
             name: "TandemServer",
             dependencies: [
-                "TandemCore", "TandemSQLite", "TandemHone", "TandemAuth",
+                "TandemCore", "TandemSQLite", "TandemHone", "TandemAuth", "TandemMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -60,15 +70,25 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
-        .testTarget(name: "TandemSQLiteTests", dependencies: ["TandemSQLite", "TandemCore"]),
+        .testTarget(
+            name: "TandemSQLiteTests",
+            dependencies: ["TandemSQLite", "TandemCore", "TandemAuth", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "TandemHoneTests", dependencies: ["TandemHone", "TandemCore"]),
-        .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore"]),
+        .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore", "TandemSQLite"]),
+        .testTarget(
+            name: "TandemMailTests",
+            dependencies: [
+                "TandemMail", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "TandemServerTests", dependencies: ["TandemServer"]),
         .testTarget(name: "TandemClientTests", dependencies: ["TandemClient"]),
         .testTarget(
             name: "TandemEndToEndTests",
             dependencies: [
-                "TandemServer", "TandemHone", "TandemAuth", "TandemClient", "TandemChaos",
+                "TandemServer", "TandemHone", "TandemAuth", "TandemClient", "TandemChaos", "TandemSQLite", "TandemMail",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
