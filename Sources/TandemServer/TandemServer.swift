@@ -14,6 +14,8 @@ import UnixSignals
 public struct BoundPorts: Sendable, Equatable {
     public var http: Int
     public var webSocket: Int
+    /// The accounts port, when the server runs the accounts service.
+    public var accounts: Int? = nil
 }
 
 /// Tandem's server: the relay core with SQLite storage, the Hone adapter, the HTTP port (with the
@@ -23,18 +25,41 @@ public struct TandemServer: Sendable {
 
     public let configuration: ServerConfiguration
     public let relay: Relay
+    /// The accounts service beside the relay, when it runs one.
+    public let accounts: AccountService?
+    let accountsConfiguration: AccountsConfiguration?
+    let accountStore: (any AccountStore)?
     let logger: Logger
     let startedAt = ContinuousClock.now
 
-    /// Opens storage and builds the relay; nothing listens until `makeServiceGroup` runs.
-    public init(configuration: ServerConfiguration, logger: Logger) throws {
+    /// Opens storage and builds the relay (and, with `accounts`, the accounts service, whose
+    /// devices and projects then decide who may join which room); nothing listens until
+    /// `makeServiceGroup` runs.
+    public init(configuration: ServerConfiguration, accounts: AccountsConfiguration? = nil, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
         let pool = try SQLiteDatabase.open(path: configuration.sqlitePath, durability: configuration.durability)
         let log = MessageLog(store: SQLiteMessageStore(pool: pool)) { [logger] error in
             logger.error("storage commit failed; retrying", metadata: ["error": "\(error)"])
         }
-        self.relay = Relay(limits: configuration.limits, log: log)
+        let relay = Relay(limits: configuration.limits, log: log)
+        self.relay = relay
+        self.accountsConfiguration = accounts
+        if let accounts {
+            guard accounts.authSecret == configuration.authSecret else {
+                throw ConfigError(
+                    description: "auth.conf auth.secret differs from the relay's: with `tandem serve` they must match")
+            }
+            let accountPool =
+                accounts.sqlitePath == configuration.sqlitePath
+                ? pool : try SQLiteDatabase.open(path: accounts.sqlitePath)
+            let store = SQLiteAccountStore(pool: accountPool)
+            self.accountStore = store
+            self.accounts = AccountsServer.makeService(accounts, store: store, relay: relay, logger: logger)
+        } else {
+            self.accountStore = nil
+            self.accounts = nil
+        }
     }
 
     /// The services to run. `onReady` is called once both ports are bound.
@@ -42,12 +67,18 @@ public struct TandemServer: Sendable {
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         onReady: @escaping @Sendable (BoundPorts) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let ports = PortCollector(onReady: onReady)
-        let access = DeviceTokenPolicy(
-            signer: configuration.isDevelopmentMode
-                ? nil
-                : DeviceTokenSigner(
+        let ports = PortCollector(expectsAccounts: accounts != nil, onReady: onReady)
+        let access: any AccessPolicy
+        if configuration.isDevelopmentMode {
+            access = DeviceTokenPolicy(signer: nil)
+        } else if let accountStore {
+            access = AccountAccessPolicy(
+                signer: DeviceTokenSigner(secret: configuration.authSecret), store: accountStore)
+        } else {
+            access = DeviceTokenPolicy(
+                signer: DeviceTokenSigner(
                     secret: configuration.authSecret, acceptsLegacyTokens: configuration.acceptsLegacyTokens))
+        }
         let hone = HoneEndpoint(
             relay: relay, access: access, logger: logger, joinTimeout: configuration.joinTimeout)
         let maxFrame = configuration.limits.maxMessageBytes * 2
@@ -87,13 +118,23 @@ public struct TandemServer: Sendable {
             onServerRunning: { channel in await ports.bound(webSocket: channel.localAddress?.port ?? 0) },
             logger: logger)
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: httpApp), .init(service: webSocketApp),
+        ]
+        if let accounts, let accountsConfiguration {
+            services.append(
+                .init(
+                    service: AccountsServer.makeApplication(accounts, accountsConfiguration, logger: logger) { port in
+                        await ports.bound(accounts: port)
+                    }))
+            services.append(.init(service: AccountsJanitor(service: accounts, logger: logger)))
+        }
         let relayService = RelayService(relay: relay, retentionDays: configuration.retentionDays, logger: logger)
+        services.append(.init(service: relayService))
         return ServiceGroup(
             configuration: .init(
                 // Shut down in reverse: the relay first (1001 to every socket, flush), then the ports.
-                services: [
-                    .init(service: httpApp), .init(service: webSocketApp), .init(service: relayService),
-                ],
+                services: services,
                 gracefulShutdownSignals: gracefulShutdownSignals,
                 logger: logger))
     }
@@ -112,14 +153,22 @@ public struct TandemServer: Sendable {
     }
 }
 
-/// Collects the two bound ports and reports them once both are known.
+/// Collects the bound ports and reports them once all are known.
 private actor PortCollector {
     private var http: Int?
     private var webSocket: Int?
+    private var accounts: Int?
+    private let expectsAccounts: Bool
     private let onReady: @Sendable (BoundPorts) async -> Void
 
-    init(onReady: @escaping @Sendable (BoundPorts) async -> Void) {
+    init(expectsAccounts: Bool, onReady: @escaping @Sendable (BoundPorts) async -> Void) {
+        self.expectsAccounts = expectsAccounts
         self.onReady = onReady
+    }
+
+    func bound(accounts: Int) async {
+        self.accounts = accounts
+        await reportIfReady()
     }
 
     func bound(http: Int) async {
@@ -133,7 +182,7 @@ private actor PortCollector {
     }
 
     private func reportIfReady() async {
-        guard let http, let webSocket else { return }
-        await onReady(BoundPorts(http: http, webSocket: webSocket))
+        guard let http, let webSocket, !expectsAccounts || accounts != nil else { return }
+        await onReady(BoundPorts(http: http, webSocket: webSocket, accounts: accounts))
     }
 }

@@ -5,9 +5,14 @@ import TandemServer
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the relay: HTTP (health, /ws) and the WebSocket port.")
+        abstract: "Run the relay (HTTP with /ws, the WebSocket port) and the accounts service beside it.")
 
     @OptionGroup var options: ConfigOptions
+
+    @OptionGroup var accountsOptions: AccountsOptions
+
+    @Flag(help: "Run the relay alone, without the accounts service.")
+    var noAccounts = false
 
     @Option(help: "Address to listen on (setting: host).")
     var host: String?
@@ -24,14 +29,8 @@ struct Serve: AsyncParsableCommand {
         if let port { overrides.append(("port", String(port))) }
         if insecure { overrides.append(("allow.insecure", "true")) }
 
-        let configuration: ServerConfiguration
-        let file: String?
-        do {
-            (configuration, file) = try ConfigLoader.load(
-                configPath: options.config, environment: ProcessInfo.processInfo.environment, overrides: overrides)
-        } catch {
-            throw StartupError(description: "configuration: \(error)")
-        }
+        let (configuration, file, accounts, accountsFile) = try accountsOptions.load(
+            relay: options, relayOverrides: overrides)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = configuration.logLevel
@@ -40,18 +39,29 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "tandem")
         let server: TandemServer
         do {
-            server = try TandemServer(configuration: configuration, logger: logger)
+            server = try TandemServer(
+                configuration: configuration, accounts: noAccounts ? nil : accounts, logger: logger)
+        } catch let error as ConfigError {
+            throw StartupError(description: "configuration: \(error)")
         } catch {
             throw StartupError(description: "cannot open sqlite.path \(configuration.sqlitePath): \(error)")
         }
+        let accountsShown = noAccounts ? nil : accounts
         let group = server.makeServiceGroup { ports in
             // Written unbuffered so it shows at once when stdout is a pipe or file.
-            FileHandle.standardOutput.write(Data((Self.banner(configuration, ports: ports, file: file) + "\n").utf8))
+            FileHandle.standardOutput.write(
+                Data(
+                    (Self.banner(
+                        configuration, ports: ports, file: file, accounts: accountsShown, accountsFile: accountsFile)
+                        + "\n").utf8))
         }
         try await group.run()
     }
 
-    static func banner(_ configuration: ServerConfiguration, ports: BoundPorts, file: String?) -> String {
+    static func banner(
+        _ configuration: ServerConfiguration, ports: BoundPorts, file: String?, accounts: AccountsConfiguration?,
+        accountsFile: String?
+    ) -> String {
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         var lines = [
             "Tandem \(TandemServer.version)",
@@ -60,6 +70,9 @@ struct Serve: AsyncParsableCommand {
             "  Storage    \(configuration.sqlitePath)",
             "  Config     \(file ?? "defaults (no relay.conf)")",
         ]
+        if let accounts, let port = ports.accounts {
+            lines.append(contentsOf: Auth.bannerLines(accounts, port: port, file: accountsFile))
+        }
         if configuration.isDevelopmentMode {
             lines.append("  DEVELOPMENT MODE: auth.secret is empty, so device tokens are NOT checked.")
         }
