@@ -36,20 +36,20 @@ public struct SMTPClient: Sendable {
     private func exchange(_ message: MailMessage, from: String, to: String, tlsContext: NIOSSLContext?) async throws {
         let implicitTLS = configuration.security == .tls
         let sniName = Self.isIPAddress(configuration.host) ? nil : configuration.host
-        let channel = try await withTimeout(stage: "connect") { [configuration, group] in
-            try await ClientBootstrap(group: group)
-                .connectTimeout(.nanoseconds(configuration.timeoutNanoseconds))
-                .connect(host: configuration.host, port: configuration.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if implicitTLS, let tlsContext {
-                            try channel.pipeline.syncOperations.addHandler(
-                                NIOSSLClientHandler(context: tlsContext, serverHostname: sniName))
-                        }
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
-                        return try NIOAsyncChannel<SMTPReply, ByteBuffer>(wrappingChannelSynchronously: channel)
+        // The bootstrap's own connect timeout bounds the connection; a race with a timer here could
+        // drop a connected channel without closing it.
+        let channel = try await ClientBootstrap(group: group)
+            .connectTimeout(.nanoseconds(configuration.timeoutNanoseconds))
+            .connect(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if implicitTLS, let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tlsContext, serverHostname: sniName))
                     }
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
+                    return try NIOAsyncChannel<SMTPReply, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
-        }
+            }
         try await channel.executeThenClose { inbound, outbound in
             var session = SMTPSession(
                 replies: inbound.makeAsyncIterator(), outbound: outbound, channel: channel.channel,
@@ -103,22 +103,6 @@ public struct SMTPClient: Sendable {
             return try NIOSSLContext(configuration: tls)
         } catch {
             throw .tls("cannot set up TLS: \(error)")
-        }
-    }
-
-    private func withTimeout<T: Sendable>(stage: String, _ body: @escaping @Sendable () async throws -> T)
-        async throws -> T
-    {
-        let timeout = configuration.timeout
-        return try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw SMTPError.timeout(stage: stage)
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw SMTPError.timeout(stage: stage) }
-            return first
         }
     }
 
