@@ -122,6 +122,21 @@ struct AccountsLoginTests {
         try await fixture.stop()
     }
 
+    @Test("behind a proxy (forwarded.for), the per-address limit counts the X-Forwarded-For address")
+    func forwardedFor() async throws {
+        let fixture = try await AccountsFixture.start(["forwarded.for": "true", "rate.login.per.address": "1"])
+        func login(_ email: String, from address: String) async throws -> Int {
+            try await http(
+                "GET", "\(fixture.url)/auth/login?email=\(email)",
+                headers: ["X-Forwarded-For": "198.51.100.7, \(address)"]
+            ).status
+        }
+        #expect(try await login("a@example.test", from: "203.0.113.1") == 200)
+        #expect(try await login("b@example.test", from: "203.0.113.2") == 200)
+        #expect(try await login("c@example.test", from: "203.0.113.1") == 429)
+        try await fixture.stop()
+    }
+
     @Test("the answer to /auth/login is the same for a known and an unknown address")
     func sameAnswerForUnknownEmail() async throws {
         let fixture = try await AccountsFixture.start()
