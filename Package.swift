@@ -8,18 +8,22 @@ let package = Package(
         .executable(name: "tandem", targets: ["tandem"]),
         .library(name: "TandemCore", targets: ["TandemCore"]),
         .library(name: "TandemClient", targets: ["TandemClient"]),
+        .library(name: "TandemMerge", targets: ["TandemMerge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .target(name: "TandemCore"),
@@ -44,9 +48,16 @@ let package = Package(
             dependencies: ["TandemCore", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
+            name: "TandemSDS",
+            dependencies: [
+                "TandemCore", .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "TandemServer",
             dependencies: [
-                "TandemCore", "TandemSQLite", "TandemHone", "TandemAuth", "TandemMail",
+                "TandemCore", "TandemSQLite", "TandemHone", "TandemSDS", "TandemAuth", "TandemMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,10 +73,20 @@ let package = Package(
             ]
         ),
         .target(name: "TandemChaos", dependencies: ["TandemClient"]),
+        .target(name: "TandemMerge"),
+        .target(
+            name: "TandemBench",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemServer", "TandemAuth", "TandemChaos",
+                "TandemServer", "TandemAuth", "TandemChaos", "TandemBench", "TandemSDS",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,12 +104,19 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "TandemSDSTests", dependencies: ["TandemSDS", "TandemCore"]),
         .testTarget(name: "TandemServerTests", dependencies: ["TandemServer"]),
         .testTarget(name: "TandemClientTests", dependencies: ["TandemClient"]),
+        .testTarget(name: "TandemBenchTests", dependencies: ["TandemBench"]),
+        .testTarget(
+            name: "TandemMergeTests",
+            dependencies: ["TandemMerge", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(
             name: "TandemEndToEndTests",
             dependencies: [
-                "TandemServer", "TandemHone", "TandemAuth", "TandemClient", "TandemChaos", "TandemSQLite", "TandemMail",
+                "TandemServer", "TandemHone", "TandemSDS", "TandemAuth", "TandemClient", "TandemChaos", "TandemBench",
+                "TandemSQLite", "TandemMail", .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -3,6 +3,18 @@ public struct RoomID: Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
+
+    /// Names starting with this are reserved for adapters' own namespaces, so rooms of different
+    /// protocols never meet; adapters whose clients name rooms freely refuse such names.
+    public static let namespacePrefix = "~"
+
+    /// A room in an adapter's namespace: `~namespace:name`.
+    public init(namespace: String, name: String) {
+        self.rawValue = Self.namespacePrefix + namespace + ":" + name
+    }
+
+    /// Whether the name lies in an adapter's namespace.
+    public var isNamespaced: Bool { rawValue.hasPrefix(Self.namespacePrefix) }
 }
 
 /// The name of one device (one app install) inside a room.

@@ -99,6 +99,8 @@ enum HoneFrames {
             .text(HoneJSON.encode(Peer(type: "peer-joined", room: room.rawValue, device: device.rawValue)))
         case .peerLeft(let room, let device):
             .text(HoneJSON.encode(Peer(type: "peer-left", room: room.rawValue, device: device.rawValue)))
+        case .transient(_, _, let frame):
+            frame
         }
     }
 }

@@ -28,6 +28,9 @@ struct HoneJoin: Equatable {
         guard room.count <= maxIdentifierLength, device.count <= maxIdentifierLength else {
             return .failure(.invalidJoinField("room or device", "at most \(maxIdentifierLength) characters"))
         }
+        guard !room.hasPrefix(RoomID.namespacePrefix) else {
+            return .failure(.invalidJoinField("room", "names starting with '\(RoomID.namespacePrefix)' are reserved"))
+        }
         var token: String?
         if let tokenValue = object["token"], !(tokenValue is NSNull) {
             guard let string = tokenValue as? String else {

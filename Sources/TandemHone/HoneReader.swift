@@ -25,6 +25,8 @@ struct HoneReader {
         // Every frame counts against the rate, valid or not.
         let verdict = rateLimiter.check(now: clock.now())
         if verdict == .abusive { return queue.close(.rateLimitAbuse) }
+        // Far over the limit closes, as the transport does on the relay-only port.
+        guard text.utf8.count <= limits.maxMessageBytes * 2 else { return queue.close(.messageTooLarge) }
         guard text.utf8.count <= limits.maxMessageBytes else {
             return refuse(.messageTooLarge(limit: limits.maxMessageBytes))
         }

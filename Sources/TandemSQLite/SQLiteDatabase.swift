@@ -51,6 +51,12 @@ public enum SQLiteDatabase {
                 index: "message_clientID", on: "message", columns: ["roomId", "sender", "seq"],
                 condition: Column("clientID") != nil)
         }
+        migrator.registerMigration("v2 room log kinds") { db in
+            // 'history' logs expire with retention; 'state' logs (CRDT patches) only shrink by compaction.
+            try db.alter(table: "room") { t in
+                t.add(column: "kind", .text).notNull().defaults(to: RoomLogKind.history.rawValue)
+            }
+        }
         migrator.registerMigration("v3 accounts", migrate: AccountsSchema.create)
         return migrator
     }

@@ -51,12 +51,14 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
-    public func openRoom(_ room: RoomID) async throws -> RoomLogState {
+    public func openRoom(_ room: RoomID, kind: RoomLogKind) async throws -> RoomLogState {
         try await pool.write { db in
             try db.execute(
-                sql:
-                    "INSERT OR IGNORE INTO room (roomId, lastSeq, epoch, createdAt) VALUES (?, 0, \(Self.newEpoch), ?)",
-                arguments: [room.rawValue, Int64(Date().timeIntervalSince1970 * 1000)])
+                sql: """
+                    INSERT OR IGNORE INTO room (roomId, lastSeq, epoch, createdAt, kind)
+                    VALUES (?, 0, \(Self.newEpoch), ?, ?)
+                    """,
+                arguments: [room.rawValue, Int64(Date().timeIntervalSince1970 * 1000), kind.rawValue])
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT lastSeq, epoch, prunedThrough FROM room WHERE roomId = ?",
@@ -126,8 +128,12 @@ public final class SQLiteMessageStore: MessageStore {
     public func deleteMessages(createdBefore cutoff: Int64) async throws -> [RoomID: UInt64] {
         try await pool.write { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT roomId, MAX(seq) AS seq FROM message WHERE createdAt < ? GROUP BY roomId",
-                arguments: [cutoff])
+                db,
+                sql: """
+                    SELECT message.roomId, MAX(seq) AS seq FROM message JOIN room USING (roomId)
+                    WHERE message.createdAt < ? AND room.kind = ? GROUP BY message.roomId
+                    """,
+                arguments: [cutoff, RoomLogKind.history.rawValue])
             var pruned: [RoomID: UInt64] = [:]
             for row in rows {
                 let seq: Int64 = row["seq"]
@@ -139,6 +145,17 @@ public final class SQLiteMessageStore: MessageStore {
                     arguments: [seq, row["roomId"]])
             }
             return pruned
+        }
+    }
+
+    public func compact(_ room: RoomID, before seq: UInt64) async throws {
+        guard seq > 1 else { return }
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM message WHERE roomId = ? AND seq < ?", arguments: [room.rawValue, Int64(seq)])
+            try db.execute(
+                sql: "UPDATE room SET prunedThrough = max(prunedThrough, ?) WHERE roomId = ?",
+                arguments: [Int64(seq - 1), room.rawValue])
         }
     }
 }

@@ -7,6 +7,7 @@ import ServiceLifecycle
 import TandemAuth
 import TandemCore
 import TandemHone
+import TandemSDS
 import TandemSQLite
 import UnixSignals
 
@@ -29,13 +30,18 @@ public struct TandemServer: Sendable {
     public let accounts: AccountService?
     let accountsConfiguration: AccountsConfiguration?
     let accountStore: (any AccountStore)?
+    /// The SDS token authority; nil when sds.jwt.secret is empty (SDS endpoints off).
+    public let sdsTokens: SDSTokenAuthority?
+    public let signalHub: SignalHub
     let logger: Logger
     let startedAt = ContinuousClock.now
 
     /// Opens storage and builds the relay (and, with `accounts`, the accounts service, whose
     /// devices and projects then decide who may join which room); nothing listens until
     /// `makeServiceGroup` runs.
-    public init(configuration: ServerConfiguration, accounts: AccountsConfiguration? = nil, logger: Logger) throws {
+    public init(configuration: ServerConfiguration, accounts: AccountsConfiguration? = nil, logger: Logger)
+        async throws
+    {
         self.configuration = configuration
         self.logger = logger
         let pool = try SQLiteDatabase.open(path: configuration.sqlitePath, durability: configuration.durability)
@@ -60,6 +66,11 @@ public struct TandemServer: Sendable {
             self.accountStore = nil
             self.accounts = nil
         }
+        self.sdsTokens =
+            configuration.sdsSecret.isEmpty
+            ? nil : try await SDSTokenAuthority(secret: configuration.sdsSecret, issuer: configuration.sdsIssuer)
+        self.signalHub = SignalHub(
+            maxPeersPerStore: configuration.limits.maxMembersPerRoom, maxStores: configuration.limits.maxRooms)
     }
 
     /// The services to run. `onReady` is called once both ports are bound.
@@ -81,15 +92,20 @@ public struct TandemServer: Sendable {
         }
         let hone = HoneEndpoint(
             relay: relay, access: access, logger: logger, joinTimeout: configuration.joinTimeout)
-        let maxFrame = configuration.limits.maxMessageBytes * 2
-        let webSocket = WebSocketServerConfiguration(
-            maxFrameSize: maxFrame,
-            autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
-            closeTimeout: .seconds(5))
+        // Each route bounds its messages (over the bound: close 1009); the HTTP port, which also
+        // serves SDS, accepts frames up to the larger bound.
+        let honeMaxMessage = configuration.limits.maxMessageBytes * 2
+        func webSocketConfiguration(maxFrame: Int) -> WebSocketServerConfiguration {
+            WebSocketServerConfiguration(
+                maxFrameSize: maxFrame,
+                autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
+                closeTimeout: .seconds(5))
+        }
+        let httpWebSocket = webSocketConfiguration(maxFrame: max(honeMaxMessage, configuration.sds.maxFrameBytes))
         let serve: @Sendable (WebSocketInboundStream, WebSocketOutboundWriter, any Channel) async -> Void = {
             inbound, outbound, channel in
             await hone.serve(
-                inbound: inbound.wireFrames(maxSize: maxFrame),
+                inbound: inbound.wireFrames(maxSize: honeMaxMessage),
                 connection: WebSocketWireConnection(outbound: outbound, channel: channel))
         }
 
@@ -98,9 +114,18 @@ public struct TandemServer: Sendable {
         router.ws("/ws") { inbound, outbound, context in
             await serve(inbound, outbound, context.requestContext.channel)
         }
+        SDSRoutes.add(
+            sdsTokens.map { tokens in
+                SDSRoutes(
+                    sync: SDSEndpoint(relay: relay, tokens: tokens, settings: configuration.sds, logger: logger),
+                    signal: SignalEndpoint(
+                        hub: signalHub, tokens: tokens, limits: configuration.limits,
+                        maxFrameBytes: configuration.sds.maxFrameBytes),
+                    maxFrameBytes: configuration.sds.maxFrameBytes)
+            }, to: router)
         let httpApp = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: webSocket)),
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: httpWebSocket)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.httpPort), serverName: nil),
             onServerRunning: { channel in await ports.bound(http: channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -110,7 +135,8 @@ public struct TandemServer: Sendable {
         addRoutes(to: plainRouter)
         let webSocketApp = Application(
             router: plainRouter,
-            server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { _, channel, _ in
+            server: .http1WebSocketUpgrade(configuration: .init(ws: webSocketConfiguration(maxFrame: honeMaxMessage))) {
+                _, channel, _ in
                 .upgrade([:]) { inbound, outbound, _ in await serve(inbound, outbound, channel) }
             },
             configuration: .init(

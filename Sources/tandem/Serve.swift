@@ -39,7 +39,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "tandem")
         let server: TandemServer
         do {
-            server = try TandemServer(
+            server = try await TandemServer(
                 configuration: configuration, accounts: noAccounts ? nil : accounts, logger: logger)
         } catch let error as ConfigError {
             throw StartupError(description: "configuration: \(error)")

@@ -7,7 +7,7 @@ struct Tandem: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tandem",
         abstract: "A self-hosted real-time sync server.",
-        subcommands: [Serve.self, Auth.self, Admin.self, Token.self, Chaos.self],
+        subcommands: [Serve.self, Auth.self, Admin.self, Token.self, Chaos.self, BenchCommand.self],
         defaultSubcommand: Serve.self)
 }
 

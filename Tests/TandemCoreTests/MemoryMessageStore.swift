@@ -35,7 +35,7 @@ final class MemoryMessageStore: MessageStore {
         }
     }
 
-    func openRoom(_ room: RoomID) async throws -> RoomLogState {
+    func openRoom(_ room: RoomID, kind: RoomLogKind) async throws -> RoomLogState {
         state.withLock { state in
             if let known = state.rooms[room] { return known }
             let fresh = RoomLogState(lastSeq: 0, epoch: "e1", prunedThrough: 0)
@@ -72,6 +72,16 @@ final class MemoryMessageStore: MessageStore {
             state.messages.removeAll { $0.createdAt < cutoff }
             for (room, seq) in pruned { state.rooms[room]?.prunedThrough = seq }
             return pruned
+        }
+    }
+
+    func compact(_ room: RoomID, before seq: UInt64) async throws {
+        state.withLock { state in
+            state.messages.removeAll { $0.room == room && $0.seq < seq }
+            if var known = state.rooms[room] {
+                known.prunedThrough = max(known.prunedThrough, seq - 1)
+                state.rooms[room] = known
+            }
         }
     }
 }

@@ -18,10 +18,13 @@ struct Harness {
     /// Waits until everything sent so far is stored and delivered.
     func settle() async { await relay.log.flush() }
 
-    func join(_ device: String, room: String = "r", resuming: Bool = false) async throws -> Member {
+    func join(_ device: String, room: String = "r", resuming: Bool = false, buffered: Bool = true) async throws
+        -> Member
+    {
         let queue = OutboundQueue(maxBytes: relay.limits.maxOutboundBytes)
         let (membership, admission) = try await relay.join(
-            room: RoomID(room), device: DeviceID(device), resuming: resuming, outbox: queue)
+            room: RoomID(room), device: DeviceID(device), resuming: resuming, outbox: queue,
+            holdsOfflineBuffer: buffered)
         return Member(membership: membership, admission: admission, queue: queue)
     }
 }
@@ -280,5 +283,58 @@ struct RelayTests {
         harness.relay.drain()
         #expect(await a.pending() == [.close(.goingAway)])
         await #expect(throws: JoinError.shuttingDown) { try await harness.join("B") }
+    }
+
+    @Test("transient frames reach the other members at once, unsequenced and unstored")
+    func transientRelay() async throws {
+        let harness = Harness()
+        let a = try await harness.join("A"), b = try await harness.join("B")
+        _ = await a.pending()
+        try a.membership.relayTransient(.binary([4, 1]))
+        #expect(
+            await b.pending() == [.event(.transient(room: RoomID("r"), sender: DeviceID("A"), frame: .binary([4, 1])))])
+        #expect(await a.pending().isEmpty)
+        await harness.settle()
+        #expect(harness.store.stored.isEmpty && harness.relay.room(RoomID("r"))?.lastSeq == 0)
+    }
+
+    @Test("a recorded message is stored and replayable but not delivered live")
+    func recordedMessage() async throws {
+        let harness = Harness()
+        let a = try await harness.join("A"), b = try await harness.join("B")
+        _ = await a.pending()
+        let result = try a.membership.record { _, _ in .text("snapshot") }
+        guard case .published(let message, _) = result else {
+            Issue.record("not published")
+            return
+        }
+        await harness.settle()
+        #expect(await b.messages().isEmpty)
+        #expect(harness.store.stored.map(\.seq) == [message.seq])
+        let c = try await harness.join("C", resuming: true)
+        #expect(c.admission.roomSeq == message.seq, "a joiner replays it from storage")
+    }
+
+    @Test("members joined without an offline buffer leave nothing behind")
+    func noOfflineBuffer() async throws {
+        let harness = Harness()
+        let a = try await harness.join("A", buffered: false), b = try await harness.join("B", buffered: false)
+        a.membership.leave()
+        try b.send("after", to: .broadcast)
+        await harness.settle()
+        b.membership.leave()
+        #expect(harness.relay.roomCount == 0, "no buffer keeps the room")
+    }
+
+    @Test("compaction deletes what a snapshot supersedes and moves prunedThrough")
+    func compaction() async throws {
+        let harness = Harness()
+        let a = try await harness.join("A")
+        for n in 1...4 { try a.send("m\(n)", to: .broadcast) }
+        await harness.settle()
+        try await harness.relay.compact(RoomID("r"), before: 3)
+        #expect(harness.store.stored.map(\.seq) == [3, 4])
+        let b = try await harness.join("B", resuming: true)
+        #expect(b.admission.prunedThrough == 2)
     }
 }

@@ -6,7 +6,7 @@ import Testing
 struct DeadPeerTests {
     @Test("a peer that stops answering pings is removed from its room and its peers are told")
     func unresponsivePeerIsRemoved() async throws {
-        let server = try await TestServer.start(["ping.interval.seconds": "2"])
+        let server = try await TestServer.start(["ping.interval.seconds": "3"])
         let (a, _) = try await join(server.webSocketURL, room: "r", device: "A")
         var logger = Logger(label: "silent-client")
         logger.logLevel = .critical
@@ -19,7 +19,7 @@ struct DeadPeerTests {
         }
         let joined = try await a.next()
         #expect(joined["type"] as? String == "peer-joined")
-        let left = try await a.next(timeout: .seconds(15))
+        let left = try await a.next(timeout: .seconds(25))
         #expect(left["type"] as? String == "peer-left")
         #expect(left["device"] as? String == "Z")
         silent.cancel()

@@ -1,15 +1,23 @@
 import Foundation
 import Testing
 
+@testable import TandemSDS
+
 @Suite("Interop with another language's WebSocket client", .timeLimit(.minutes(1)))
 struct PythonInteropTests {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Interop/hone_client.py")
+    static let interop = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Interop")
+    static let hasWebsockets: @Sendable () async throws -> Bool = {
+        (try? await run(["python3", "-c", "import websockets"]).status) == 0
+    }
 
     /// Runs a process while the in-process server keeps its threads: polls for the exit instead of
     /// blocking a thread of the concurrency pool. The script's output is small enough for the pipe.
-    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         let pipe = Pipe()
@@ -23,13 +31,82 @@ struct PythonInteropTests {
 
     @Test(
         "Python's websockets client joins, relays, resumes and is refused as documented",
-        .enabled("python3 with the websockets package is not installed") {
-            (try? await run(["python3", "-c", "import websockets"]).status) == 0
-        })
+        .enabled("python3 with the websockets package is not installed", hasWebsockets))
     func pythonClient() async throws {
         let server = try await TestServer.start()
-        let (status, output) = try await Self.run(["python3", Self.script.path, server.webSocketURL])
+        let script = Self.interop.appendingPathComponent("hone_client.py").path
+        let (status, output) = try await Self.run(["python3", script, server.webSocketURL])
         #expect(status == 0, "\(output)")
         try await server.stop()
+    }
+
+    @Test(
+        "Python's websockets client is refused, relayed and replayed on the SDS endpoint as documented",
+        .enabled("python3 with the websockets package is not installed", hasWebsockets))
+    func pythonSDSClient() async throws {
+        let sds = try await SDSFixture.start()
+        let forger = try await SDSTokenAuthority(secret: String(repeating: "f", count: 40), issuer: nil)
+        let tokens = [
+            "write": try await sds.token(.write, store: "py-store"),
+            "read": try await sds.token(.read, store: "py-store"),
+            "other": try await sds.token(.write, store: "elsewhere"),
+            "forged": try await forger.issue(subject: "x", store: "py-store", scope: .admin, lifetime: .seconds(60)),
+            "expired": try await sds.token(.write, store: "py-store", lifetime: .seconds(0)),
+            // alg "none", no signature: {"alg":"none"} . {"sub":"x","aud":"py-store","scope":"admin"} .
+            "unsigned": "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4IiwiYXVkIjoicHktc3RvcmUiLCJzY29wZSI6ImFkbWluIn0.",
+        ]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: tokens), as: UTF8.self)
+        let script = Self.interop.appendingPathComponent("sds_client.py").path
+        let (status, output) = try await Self.run(
+            ["python3", script, "ws://127.0.0.1:\(sds.server.ports.http)"], environment: ["TOKENS": json])
+        #expect(status == 0, "\(output)")
+        try await sds.server.stop()
+    }
+
+    /// SDS's own client, `sds-network-websocket.js`: from `SDS_PROVIDER_JS`, or extracted from a
+    /// local mirror of the shareable-data-store repository. Never committed here.
+    static func sdsProvider() async -> String? {
+        if let path = ProcessInfo.processInfo.environment["SDS_PROVIDER_JS"] { return path }
+        let mirror = "/work/.mirror/rozek+shareable-data-store/repo"
+        guard FileManager.default.fileExists(atPath: mirror) else { return nil }
+        guard
+            let (status, source) = try? await run([
+                "git", "--git-dir=\(mirror)", "show", "HEAD:packages/network-websocket/dist/sds-network-websocket.js",
+            ]), status == 0
+        else { return nil }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sds-network-websocket-\(UUID()).mjs")
+        guard (try? source.write(to: path, atomically: true, encoding: .utf8)) != nil else { return nil }
+        return path.path
+    }
+
+    static let hasNodeAndProvider: @Sendable () async throws -> Bool = {
+        guard (try? await run(["node", "--experimental-websocket", "-e", "WebSocket"]).status) == 0 else {
+            return false
+        }
+        return await sdsProvider() != nil
+    }
+
+    @Test(
+        "SDS's own WebSocket provider syncs through Tandem: patches, a chunked value, presence, replay",
+        .enabled(
+            "node with WebSocket, or SDS's provider (SDS_PROVIDER_JS or a local mirror), is missing", hasNodeAndProvider
+        ))
+    func sdsProviderClient() async throws {
+        let provider = try #require(await Self.sdsProvider())
+        let sds = try await SDSFixture.start()
+        let tokens = [
+            "write": try await sds.token(.write, store: "node-store"),
+            "read": try await sds.token(.read, store: "node-store"),
+        ]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: tokens), as: UTF8.self)
+        let script = Self.interop.appendingPathComponent("sds_provider.mjs").path
+        let (status, output) = try await Self.run(
+            [
+                "node", "--experimental-websocket", "--no-warnings", script, provider,
+                "ws://127.0.0.1:\(sds.server.ports.http)",
+            ],
+            environment: ["TOKENS": json])
+        #expect(status == 0, "\(output)")
+        try await sds.server.stop()
     }
 }

@@ -37,6 +37,7 @@ struct HoneFrameTests {
                 "Invalid lastSeq: must be a non-negative integer"
             ),
             (#"{"type":"join","room":"r","device":"d","token":7}"#, "Invalid token: must be a string"),
+            (#"{"type":"join","room":"~sds:x","device":"d"}"#, "Invalid room: names starting with '~' are reserved"),
         ])
     func joinErrors(frame: String, text: String) {
         guard case .failure(let error) = HoneJoin.parse(.text(frame)) else {

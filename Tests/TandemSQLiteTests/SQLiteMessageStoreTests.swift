@@ -80,15 +80,17 @@ struct SQLiteMessageStoreTests {
             try await store.append([message(1, at: 10), message(2, at: 20), message(1, room: "other", at: 30)])
         }
         let store = SQLiteMessageStore(pool: try SQLiteDatabase.open(path: path))
-        let opened = try await store.openRoom(RoomID("r"))
+        let opened = try await store.openRoom(RoomID("r"), kind: .history)
         #expect(opened.lastSeq == 2)
         #expect(opened.epoch.count == 32)
-        let fresh = try await store.openRoom(RoomID("never"))
+        let fresh = try await store.openRoom(RoomID("never"), kind: .history)
         #expect(fresh.lastSeq == 0)
         #expect(fresh.epoch != opened.epoch)
-        #expect(try await store.openRoom(RoomID("never")).epoch == fresh.epoch, "the epoch is stable once made")
+        #expect(
+            try await store.openRoom(RoomID("never"), kind: .history).epoch == fresh.epoch,
+            "the epoch is stable once made")
         #expect(try await store.deleteMessages(createdBefore: 25) == [RoomID("r"): 2])
-        let pruned = try await store.openRoom(RoomID("r"))
+        let pruned = try await store.openRoom(RoomID("r"), kind: .history)
         #expect(pruned.lastSeq == 2)
         #expect(pruned.prunedThrough == 2)
         #expect(try await store.messages(in: RoomID("r"), for: DeviceID("B"), after: 0, through: 9, limit: 9).isEmpty)
@@ -104,6 +106,27 @@ struct SQLiteMessageStoreTests {
         await #expect(throws: (any Error).self) { try await store.append([message(2), message(1)]) }
         let all = try await store.messages(in: RoomID("r"), for: DeviceID("B"), after: 0, through: 9, limit: 9)
         #expect(all.map(\.seq) == [1])
-        #expect(try await store.openRoom(RoomID("r")).lastSeq == 1)
+        #expect(try await store.openRoom(RoomID("r"), kind: .history).lastSeq == 1)
+    }
+
+    @Test("state logs are untouched by retention and shortened only by compaction")
+    func stateLogs() async throws {
+        let store = SQLiteMessageStore(pool: try SQLiteDatabase.open(path: path))
+        #expect(try await store.openRoom(RoomID("s"), kind: .state).lastSeq == 0)
+        try await store.append([
+            message(1, room: "s", at: 10), message(2, room: "s", at: 10), message(3, room: "s", at: 10),
+        ])
+        try await store.append([message(1, room: "h", at: 10)])
+        #expect(try await store.deleteMessages(createdBefore: 1000) == [RoomID("h"): 1])
+        // Opening it again as history does not change its kind.
+        _ = try await store.openRoom(RoomID("s"), kind: .history)
+        #expect(try await store.deleteMessages(createdBefore: 1000).isEmpty)
+        try await store.compact(RoomID("s"), before: 3)
+        let left = try await store.messages(in: RoomID("s"), for: DeviceID("B"), after: 0, through: 9, limit: 9)
+        #expect(left.map(\.seq) == [3])
+        let state = try await store.openRoom(RoomID("s"), kind: .state)
+        #expect(state.prunedThrough == 2 && state.lastSeq == 3)
+        try await store.compact(RoomID("s"), before: 2)
+        #expect(try await store.openRoom(RoomID("s"), kind: .state).prunedThrough == 2, "never moves back")
     }
 }

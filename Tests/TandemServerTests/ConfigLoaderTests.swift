@@ -106,4 +106,20 @@ struct ConfigLoaderTests {
         let configuration = try load(overrides: [("port", "0")])
         #expect(configuration.webSocketPort == 0)
     }
+
+    @Test("the SDS server's variables are honoured; a short SDS secret stops start-up")
+    func sdsAliases() throws {
+        let secret = String(repeating: "k", count: 32)
+        let configuration = try load(environment: [
+            "SDS_JWT_SECRET": secret, "SDS_ISSUER": "me", "SDS_PORT": "3000", "SDS_HOST": "127.0.0.3",
+            "SDS_PERSIST_DIR": "/var/lib/sds",
+        ])
+        #expect(configuration.sdsSecret == secret && configuration.sdsIssuer == "me")
+        #expect(configuration.httpPort == 3000 && configuration.host == "127.0.0.3")
+        #expect(configuration.sqlitePath == "/var/lib/sds/tandem.db" && configuration.sds.persists)
+        let explicit = try load(environment: ["SDS_PERSIST_DIR": "/a", "TANDEM_SQLITE_PATH": "/b/x.db"])
+        #expect(explicit.sqlitePath == "/b/x.db")
+        #expect(try load(overrides: [("sds.persist", "false")]).sds.persists == false)
+        #expect(throws: ConfigError.self) { try load(environment: ["SDS_JWT_SECRET": "too-short"]) }
+    }
 }

@@ -28,13 +28,18 @@ public final class Relay: Sendable {
 
     /// Admits `device` to `room`, delivering its events to `outbox` from now on.
     ///
-    /// - Parameter resuming: the device will catch up from storage (it sent lastSeq), so its
-    ///   in-memory offline buffer is not replayed.
+    /// - Parameters:
+    ///   - resuming: the device will catch up from storage (it sent lastSeq), so its in-memory
+    ///     offline buffer is not replayed.
+    ///   - kind: how the room's log is shortened, should this join create it.
+    ///   - holdsOfflineBuffer: whether messages are held for the device after it leaves; false
+    ///     for connections that never come back under the same name.
     public func join(
-        room roomID: RoomID, device: DeviceID, resuming: Bool, outbox: any Outbox
+        room roomID: RoomID, device: DeviceID, resuming: Bool, outbox: any Outbox, kind: RoomLogKind = .history,
+        holdsOfflineBuffer: Bool = true
     ) async throws(JoinError) -> (Membership, Admission) {
         while true {
-            let room = try await openRoom(roomID)
+            let room = try await openRoom(roomID, kind: kind)
             var recentIDs: [(id: String, seq: UInt64)]?
             if !room.tracksClientIDs(of: device) {
                 do {
@@ -46,7 +51,8 @@ public final class Relay: Sendable {
             }
             do throws(Room.AdmitError) {
                 let (admission, isNew) = try room.admit(
-                    device, outbox: outbox, resuming: resuming, recentIDs: recentIDs, now: clock.now())
+                    device, outbox: outbox, resuming: resuming, holdsOfflineBuffer: holdsOfflineBuffer,
+                    recentIDs: recentIDs, now: clock.now())
                 if isNew { connectionCount.add(1, ordering: .relaxed) }
                 return (Membership(relay: self, room: room, device: device, outbox: outbox), admission)
             } catch {
@@ -96,6 +102,13 @@ public final class Relay: Sendable {
         let pruned = try await log.store.deleteMessages(createdBefore: cutoff)
         for (id, seq) in pruned { room(id)?.notePruned(through: seq) }
         return pruned.count
+    }
+
+    /// Deletes the messages of `room` before `seq`, which a snapshot at `seq` made redundant.
+    public func compact(_ room: RoomID, before seq: UInt64) async throws {
+        guard seq > 1 else { return }
+        try await log.store.compact(room, before: seq)
+        self.room(room)?.notePruned(through: seq - 1)
     }
 
     /// Refuses new joins and closes every connection with `reason`; used at shutdown.
@@ -154,7 +167,7 @@ public final class Relay: Sendable {
         }
     }
 
-    private func openRoom(_ id: RoomID) async throws(JoinError) -> Room {
+    private func openRoom(_ id: RoomID, kind: RoomLogKind) async throws(JoinError) -> Room {
         let slot = try registry.withLock { registry throws(JoinError) -> Slot in
             guard !registry.draining else { throw .shuttingDown }
             if let slot = registry.rooms[id] { return slot }
@@ -162,7 +175,7 @@ public final class Relay: Sendable {
             let task = Task { [log, limits] in
                 // A room forgotten a moment ago may still have messages waiting for commit.
                 await log.flush()
-                let storage = try await log.store.openRoom(id)
+                let storage = try await log.store.openRoom(id, kind: kind)
                 return Room(id: id, storage: storage, limits: limits, log: log)
             }
             registry.rooms[id] = .loading(task)
@@ -202,6 +215,19 @@ public struct Membership: Sendable {
     ) throws(SendError) -> PublishResult {
         try room.publish(
             from: device, via: outbox, to: recipient, clientID: clientID, now: relay.clock.now(), render: render)
+    }
+
+    /// Sequences and stores a broadcast from this member without handing it to the members
+    /// connected now (they already have its content); later joiners receive it from storage.
+    public func record(render: (_ seq: UInt64, _ createdAt: Int64) -> WireFrame) throws(SendError) -> PublishResult {
+        try room.publish(
+            from: device, via: outbox, to: .broadcast, clientID: nil, live: false, now: relay.clock.now(),
+            render: render)
+    }
+
+    /// Hands `frame` to the other connected members at once, neither sequenced nor stored.
+    public func relayTransient(_ frame: WireFrame) throws(SendError) {
+        try room.relayTransient(frame, from: device, via: outbox)
     }
 
     /// Leaves the room: peers are told, a new host is elected if needed, and messages for this

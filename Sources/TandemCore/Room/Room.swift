@@ -11,6 +11,8 @@ public final class Room: DurableDelivery {
         let device: DeviceID
         let outbox: any Outbox
         let joinedAt: Int64
+        /// Whether messages are held for this device after it leaves.
+        let holdsOfflineBuffer: Bool
     }
 
     struct State {
@@ -62,7 +64,8 @@ public final class Room: DurableDelivery {
     /// redundant. `recentIDs` (newest first, from storage) seeds retry detection when the room does
     /// not yet track this device.
     func admit(
-        _ device: DeviceID, outbox: any Outbox, resuming: Bool, recentIDs: [(id: String, seq: UInt64)]?, now: Int64
+        _ device: DeviceID, outbox: any Outbox, resuming: Bool, holdsOfflineBuffer: Bool,
+        recentIDs: [(id: String, seq: UInt64)]?, now: Int64
     ) throws(AdmitError) -> (Admission, isNew: Bool) {
         var replaced: (any Outbox)?
         var notify: [any Outbox] = []
@@ -71,13 +74,16 @@ public final class Room: DurableDelivery {
             guard !state.closed else { throw .closed }
             if let index = state.members.firstIndex(where: { $0.device == device }) {
                 replaced = state.members[index].outbox
-                state.members[index] = Member(device: device, outbox: outbox, joinedAt: state.members[index].joinedAt)
+                state.members[index] = Member(
+                    device: device, outbox: outbox, joinedAt: state.members[index].joinedAt,
+                    holdsOfflineBuffer: holdsOfflineBuffer)
             } else {
                 guard state.members.count < limits.maxMembersPerRoom else {
                     throw .full(limit: limits.maxMembersPerRoom)
                 }
                 notify = state.members.map(\.outbox)
-                state.members.append(Member(device: device, outbox: outbox, joinedAt: now))
+                state.members.append(
+                    Member(device: device, outbox: outbox, joinedAt: now, holdsOfflineBuffer: holdsOfflineBuffer))
                 if state.host == nil {
                     state.host = device
                     hostChanged = true
@@ -115,13 +121,13 @@ public final class Room: DurableDelivery {
             guard let index = state.members.firstIndex(where: { $0.device == device && $0.outbox === outbox }) else {
                 return false
             }
-            state.members.remove(at: index)
+            let member = state.members.remove(at: index)
             if state.host == device {
                 // The longest-connected remaining member takes over at once.
                 state.host = state.members.first?.device
                 newHost = .some(state.host)
             }
-            if limits.bufferTTLMillis > 0 {
+            if member.holdsOfflineBuffer, limits.bufferTTLMillis > 0 {
                 state.buffers[device] = OfflineBuffer(
                     expiresAt: now + limits.bufferTTLMillis, maxBytes: limits.maxBufferBytes)
             }
@@ -140,12 +146,14 @@ public final class Room: DurableDelivery {
     /// reports the earlier seq.
     ///
     /// `render` builds the frame members receive from the assigned seq and server time; it runs
-    /// inside the room's critical section, so it must be cheap.
+    /// inside the room's critical section, so it must be cheap. With `live` false the message is
+    /// stored for later joiners but not handed to the members connected now.
     public func publish(
         from sender: DeviceID,
         via outbox: any Outbox,
         to recipient: Recipient,
         clientID: String?,
+        live: Bool = true,
         now: Int64,
         render: (_ seq: UInt64, _ createdAt: Int64) -> WireFrame
     ) throws(SendError) -> PublishResult {
@@ -171,11 +179,25 @@ public final class Room: DurableDelivery {
             state.lastSeq += 1
             let message = RoomMessage(
                 room: id, seq: state.lastSeq, sender: sender, addressee: addressee,
-                body: render(state.lastSeq, now), createdAt: now, clientID: clientID
+                body: render(state.lastSeq, now), createdAt: now, clientID: clientID, deliversLive: live
             )
             let ticket = log.append(message, deliverTo: self)
             if let clientID { state.clientIDs[sender, default: RecentClientIDs()].insert(clientID, seq: message.seq) }
             return .published(message, ticket)
+        }
+    }
+
+    /// Hands `frame` from `sender` to every other connected member at once, without sequencing or
+    /// storing it, so it may overtake messages still waiting for commit.
+    public func relayTransient(_ frame: WireFrame, from sender: DeviceID, via outbox: any Outbox) throws(SendError) {
+        try state.withLock { state throws(SendError) in
+            guard state.members.contains(where: { $0.device == sender && $0.outbox === outbox }) else {
+                throw .notMember
+            }
+            let event = RoomEvent.transient(room: id, sender: sender, frame: frame)
+            for member in state.members where member.device != sender {
+                member.outbox.deliver(event)
+            }
         }
     }
 
@@ -184,6 +206,7 @@ public final class Room: DurableDelivery {
         state.withLock { state in
             for message in messages {
                 state.deliveredSeq = max(state.deliveredSeq, message.seq)
+                guard message.deliversLive else { continue }
                 switch message.addressee {
                 case .broadcast:
                     for member in state.members where member.device != message.sender {

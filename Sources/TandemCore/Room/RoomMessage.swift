@@ -11,10 +11,13 @@ public struct RoomMessage: Sendable, Equatable {
     public let createdAt: Int64
     /// The id the sender gave the message, used to acknowledge it and to ignore retries.
     public let clientID: String?
+    /// False for a message that is only recorded: stored for later joiners but not handed to the
+    /// connected members, who already received its content another way. Not stored.
+    public let deliversLive: Bool
 
     public init(
         room: RoomID, seq: UInt64, sender: DeviceID, addressee: Addressee, body: WireFrame, createdAt: Int64,
-        clientID: String? = nil
+        clientID: String? = nil, deliversLive: Bool = true
     ) {
         self.room = room
         self.seq = seq
@@ -23,6 +26,7 @@ public struct RoomMessage: Sendable, Equatable {
         self.body = body
         self.createdAt = createdAt
         self.clientID = clientID
+        self.deliversLive = deliversLive
     }
 }
 
@@ -32,4 +36,6 @@ public enum RoomEvent: Sendable, Equatable {
     case hostChanged(room: RoomID, host: DeviceID?)
     case peerJoined(room: RoomID, device: DeviceID)
     case peerLeft(room: RoomID, device: DeviceID)
+    /// A frame relayed as it is, neither sequenced nor stored (presence, requests).
+    case transient(room: RoomID, sender: DeviceID, frame: WireFrame)
 }

@@ -64,8 +64,10 @@ struct ConfigKey: Sendable {
 extension ConfigKey {
     /// Every key the relay accepts. README's configuration table lists the same.
     static let all: [ConfigKey] = [
-        ConfigKey("host", .string, "127.0.0.1", "Address to listen on", legacy: ["HONE_RELAY_HOST"]),
-        ConfigKey("port", .integer(0...65535), "8443", "HTTP port (0 picks a free port)", legacy: ["HONE_RELAY_PORT"]),
+        ConfigKey("host", .string, "127.0.0.1", "Address to listen on", legacy: ["HONE_RELAY_HOST", "SDS_HOST"]),
+        ConfigKey(
+            "port", .integer(0...65535), "8443", "HTTP port (0 picks a free port)",
+            legacy: ["HONE_RELAY_PORT", "SDS_PORT"]),
         ConfigKey("ws.port", .integer(0...65535), nil, "WebSocket-only port; default port + 1 (0 when port is 0)"),
         ConfigKey(
             "auth.secret", .string, "", "Shared secret for device tokens; empty = development mode, tokens not checked",
@@ -108,6 +110,21 @@ extension ConfigKey {
         ConfigKey(
             "retention.days", .integer(0...36_500), "30",
             "Stored messages older than this are deleted (0 = keep forever)"),
+        ConfigKey(
+            "sds.jwt.secret", .string, "",
+            "HS256 secret of the SDS endpoints (/ws/:storeId, /signal/:storeId, /api/token), at least 32 characters; empty turns them off",
+            legacy: ["SDS_JWT_SECRET"]),
+        ConfigKey(
+            "sds.issuer", .string, "", "Required iss claim of SDS tokens; empty = not checked", legacy: ["SDS_ISSUER"]),
+        ConfigKey(
+            "sds.persist", .boolean, "true",
+            "Store SDS patches and snapshots and replay them to joining clients (false = relay only)"),
+        ConfigKey(
+            "sds.max.frame.bytes", .integer(64...(64 << 20)), "1048640",
+            "Largest SDS frame; larger ones close the socket with 1009"),
+        ConfigKey(
+            "sds.max.value.bytes", .integer(0...(1 << 30)), "16777216",
+            "Largest value reassembled from VALUE_CHUNK frames into a stored snapshot"),
         ConfigKey(
             "log.level", .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), "info",
             "Log level"),

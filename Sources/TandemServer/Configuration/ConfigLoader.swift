@@ -55,6 +55,13 @@ public struct ConfigLoader {
 
     /// Applies `TANDEM_*` variables and Hone's legacy names. Unknown `TANDEM_*` names are errors.
     public mutating func applyEnvironment(_ environment: [String: String]) throws(ConfigError) {
+        // The SDS server's persistence directory: Tandem keeps SDS stores in its one database,
+        // so the directory says where that file goes (any sqlite.path variable still wins).
+        if key(named: "sds.persist") != nil, let directory = environment["SDS_PERSIST_DIR"], !directory.isEmpty {
+            let source = Source.environment("SDS_PERSIST_DIR")
+            try set("sds.persist", "true", from: source)
+            try set("sqlite.path", (directory as NSString).appendingPathComponent("tandem.db"), from: source)
+        }
         for key in keys {
             for name in key.legacyEnvironment + [key.environmentName] {
                 if let value = environment[name] { try set(key.name, value, from: .environment(name)) }

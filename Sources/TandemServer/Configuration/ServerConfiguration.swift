@@ -1,5 +1,6 @@
 import Logging
 import TandemCore
+import TandemSDS
 
 /// The server's validated settings. Built once at start-up by `ConfigLoader`.
 public struct ServerConfiguration: Sendable {
@@ -20,6 +21,10 @@ public struct ServerConfiguration: Sendable {
     /// Stored messages older than this many days are deleted; 0 keeps them forever.
     public var retentionDays: Int
     public var logLevel: Logger.Level
+    /// Empty turns the SDS endpoints off.
+    public var sdsSecret: String
+    public var sdsIssuer: String?
+    public var sds: SDSSettings
 
     /// Whether tokens go unchecked.
     public var isDevelopmentMode: Bool { authSecret.isEmpty }
@@ -72,6 +77,18 @@ public struct ServerConfiguration: Sendable {
         pingInterval = ping > 0 ? .seconds(ping) : nil
         retentionDays = try required(settings.integer("retention.days"), "retention.days")
         logLevel = Logger.Level(rawValue: try required(settings.string("log.level"), "log.level")) ?? .info
+        sdsSecret = try required(settings.string("sds.jwt.secret"), "sds.jwt.secret")
+        if !sdsSecret.isEmpty && sdsSecret.count < SDSTokenAuthority.minimumSecretLength {
+            throw ConfigError(
+                description:
+                    "sds.jwt.secret must be at least \(SDSTokenAuthority.minimumSecretLength) characters (it has \(sdsSecret.count))"
+            )
+        }
+        sdsIssuer = settings.string("sds.issuer").flatMap { $0.isEmpty ? nil : $0 }
+        sds = SDSSettings()
+        sds.persists = settings.boolean("sds.persist")
+        sds.maxFrameBytes = try required(settings.integer("sds.max.frame.bytes"), "sds.max.frame.bytes")
+        sds.maxValueBytes = try required(settings.integer("sds.max.value.bytes"), "sds.max.value.bytes")
 
         if authSecret.isEmpty && !isLoopback && !allowInsecure {
             throw ConfigError(

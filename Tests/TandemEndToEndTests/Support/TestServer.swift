@@ -31,7 +31,8 @@ final class TestServer: Sendable {
             for (key, value) in accounts.sorted(by: { $0.key < $1.key }) { try loader.applyOverride(key, value) }
             accountsConfiguration = try loader.accountsConfiguration(relay: configuration)
         }
-        let server = try TandemServer(configuration: configuration, accounts: accountsConfiguration, logger: logger)
+        let server = try await TandemServer(
+            configuration: configuration, accounts: accountsConfiguration, logger: logger)
         let ready = Mailbox<BoundPorts>()
         let group = server.makeServiceGroup(gracefulShutdownSignals: []) { ports in ready.put(ports) }
         let task = Task { try await group.run() }

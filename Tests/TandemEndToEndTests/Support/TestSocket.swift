@@ -14,12 +14,14 @@ final class TestSocket: Sendable {
     }
 
     private let received = Mailbox<String>()
+    private let binaries = Mailbox<[UInt8]>()
     private let commands = Mailbox<Command>()
     private let closeFrames = Mailbox<WebSocketCloseFrame?>()
     private let task: Task<Void, Never>
 
     private init(url: String, ready: Mailbox<Void>) {
-        let received = self.received, commands = self.commands, closeFrames = self.closeFrames
+        let received = self.received, binaries = self.binaries, commands = self.commands
+        let closeFrames = self.closeFrames
         var logger = Logger(label: "test-client")
         logger.logLevel = .critical
         task = Task {
@@ -40,12 +42,16 @@ final class TestSocket: Sendable {
                         }
                     }
                     for try await message in inbound.messages(maxSize: 64 << 20) {
-                        if case .text(let text) = message { received.put(text) }
+                        switch message {
+                        case .text(let text): received.put(text)
+                        case .binary(let buffer): binaries.put(Array(buffer.readableBytesView))
+                        }
                     }
                     group.cancelAll()
                 }
             }
             received.finish()
+            binaries.finish()
             closeFrames.put(frame)
             ready.finish()
         }
@@ -77,6 +83,23 @@ final class TestSocket: Sendable {
             throw Timeout(description: "not a JSON object: \(text)")
         }
         return object
+    }
+
+    /// The next binary message.
+    func nextBinary(timeout: Duration = .seconds(5)) async throws -> [UInt8] {
+        guard let bytes = try await binaries.next(timeout: timeout) else {
+            throw Timeout(description: "connection closed while waiting for a binary message")
+        }
+        return bytes
+    }
+
+    /// The binary message arriving within `window`, if any.
+    func binaryWithin(_ window: Duration = .milliseconds(300)) async throws -> [UInt8]? {
+        do {
+            return try await binaries.next(timeout: window)
+        } catch is Timeout {
+            return nil
+        }
     }
 
     /// Fails if a message arrives within `window`.

@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import TandemCore
+
+/// The SDS sync protocol as an adapter: one store is one relay room (in the `sds` namespace), one
+/// socket one anonymous member of it.
+///
+/// PATCH and VALUE frames go through the room's log (stored, sequenced, delivered once durable);
+/// PRESENCE, REQ_VALUE, SYNC_REQ and VALUE_CHUNK frames are relayed at once without storage. A
+/// joining client first receives the stored snapshot and patches up to the room's delivered seq,
+/// then live traffic, so replay and live frames neither overlap nor leave a gap.
+public struct SDSEndpoint: Sendable {
+    public let relay: Relay
+    public let tokens: SDSTokenAuthority
+    public let settings: SDSSettings
+    public let logger: Logger
+    /// Most stored frames read from storage at once during replay.
+    public static let replayPageSize = 500
+    public static let maxStoreIDLength = 128
+
+    public init(relay: Relay, tokens: SDSTokenAuthority, settings: SDSSettings, logger: Logger) {
+        self.relay = relay
+        self.tokens = tokens
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// The relay room holding `store`.
+    public static func room(for store: String) -> RoomID { RoomID(namespace: "sds", name: store) }
+
+    /// Serves one `/ws/:storeId` socket until it closes.
+    public func serve<Inbound: AsyncSequence>(
+        store: String, token: String?, inbound: Inbound, connection: some WireConnection
+    ) async where Inbound.Element == WireFrame {
+        guard !store.isEmpty, store.count <= Self.maxStoreIDLength else {
+            return await close(connection, SDSClose.badStoreID)
+        }
+        let claims: SDSClaims
+        do {
+            claims = try await tokens.verify(token)
+        } catch {
+            logger.debug("token refused", metadata: ["store": "\(store)", "why": "\(error)"])
+            return await close(connection, SDSClose.unauthorized)
+        }
+        guard claims.aud == store else { return await close(connection, SDSClose.forbidden) }
+
+        let queue = OutboundQueue(maxBytes: relay.limits.maxOutboundBytes)
+        let room = Self.room(for: store)
+        let membership: Membership
+        let admission: Admission
+        do {
+            (membership, admission) = try await relay.join(
+                room: room, device: DeviceID("sds-" + UUID().uuidString), resuming: true, outbox: queue,
+                kind: .state, holdsOfflineBuffer: false)
+        } catch {
+            if case .roomFull = error { return await close(connection, SDSClose.storeFull) }
+            logger.warning("join refused", metadata: ["store": "\(store)", "error": "\(error)"])
+            return await close(connection, SDSClose.unavailable)
+        }
+        let logger = self.logger.with(store: store, subject: claims.sub)
+        logger.debug("connected", metadata: ["scope": "\(claims.scope)", "roomSeq": "\(admission.roomSeq)"])
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await writeAll(admission: admission, room: room, device: membership.device, queue: queue, connection)
+            }
+            group.addTask {
+                guard let reason = await queue.closed() else { return }
+                logger.debug("closing", metadata: ["code": "\(reason.code)"])
+                membership.leave()
+                try? await Task.sleep(for: .seconds(5))
+                if !Task.isCancelled { connection.abort() }
+            }
+            var reader = SDSReader(
+                membership: membership, queue: queue, scope: claims.scope, settings: settings, logger: logger)
+            var frames = inbound.makeAsyncIterator()
+            while let frame = try? await frames.next() {
+                await reader.receive(frame)
+            }
+            membership.leave()
+            queue.finish()
+            group.cancelAll()
+        }
+        logger.debug("disconnected")
+    }
+
+    private func close(_ connection: some WireConnection, _ reason: CloseReason) async {
+        try? await connection.close(code: reason.code, reason: reason.reason)
+    }
+
+    private func writeAll(
+        admission: Admission, room: RoomID, device: DeviceID, queue: OutboundQueue, _ connection: some WireConnection
+    ) async {
+        do {
+            if settings.persists {
+                try await replay(
+                    room: room, device: device, after: admission.prunedThrough, through: admission.roomSeq, connection)
+            }
+            for await item in queue {
+                switch item {
+                case .event(.message(let message)): try await connection.send(message.body)
+                case .event(.transient(_, _, let frame)): try await connection.send(frame)
+                case .event: continue  // SDS has no membership events on the wire
+                case .frame(let frame): try await connection.send(frame)
+                case .close(let reason): try await connection.close(code: reason.code, reason: reason.reason)
+                }
+            }
+        } catch {
+            logger.debug("write failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Sends the stored snapshot (if any) and every later patch up to `through`, in seq order.
+    private func replay(
+        room: RoomID, device: DeviceID, after: UInt64, through: UInt64, _ connection: some WireConnection
+    ) async throws {
+        var cursor = after
+        while cursor < through, !Task.isCancelled {
+            let page = try await relay.log.store.messages(
+                in: room, for: device, after: cursor, through: through, limit: Self.replayPageSize)
+            guard let last = page.last else { return }
+            for message in page { try await connection.send(message.body) }
+            cursor = last.seq
+        }
+    }
+}
+
+extension Logger {
+    func with(store: String, subject: String) -> Logger {
+        var logger = self
+        logger[metadataKey: "store"] = "\(store)"
+        logger[metadataKey: "sub"] = "\(subject)"
+        return logger
+    }
+}
