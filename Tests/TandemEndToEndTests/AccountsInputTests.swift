@@ -48,7 +48,7 @@ struct AccountsInputTests {
         let badJSON = try await http("POST", url + "/auth/project", bearer: token, body: "{not json")
         #expect(badJSON.status == 400)
         #expect(badJSON["error"] as? String == "invalid_json")
-        #expect(try await fixture.sink.expectNothing())
+        #expect(try await fixture.mail.expectNothing(to: "input@example.test"))
         try await fixture.stop()
     }
 

@@ -5,27 +5,22 @@ struct AccountsFixture {
     static let secret = "accounts-test-secret-0123456789abcdef"
 
     let server: TestServer
-    let sink: SMTPSink
+    let mail: SharedMailbox
 
-    /// Starts the SMTP sink and a server whose accounts mail through it; `accounts` are extra
+    /// Starts a server whose accounts mail through the shared SMTP sink; `accounts` are extra
     /// auth.conf keys.
     static func start(_ accounts: [String: String] = [:], relay: [String: String] = [:]) async throws
         -> AccountsFixture
     {
-        let sink = try await SMTPSink.start()
+        let mail = try await SharedMailbox.shared.value
+        let sink = mail.sink
         var settings = [
             "smtp.host": "127.0.0.1", "smtp.port": "\(sink.port)", "smtp.from": "Tandem <tandem@example.test>",
             "smtp.timeout.seconds": "5",
         ]
         settings.merge(accounts) { $1 }
-        do {
-            let server = try await TestServer.start(
-                relay.merging(["auth.secret": secret]) { $1 }, accounts: settings)
-            return AccountsFixture(server: server, sink: sink)
-        } catch {
-            sink.stop()
-            throw error
-        }
+        let server = try await TestServer.start(relay.merging(["auth.secret": secret]) { $1 }, accounts: settings)
+        return AccountsFixture(server: server, mail: mail)
     }
 
     var url: String { server.accountsURL }
@@ -38,10 +33,8 @@ struct AccountsFixture {
         guard answer.status == 200, let loginId = answer["loginId"] as? String else {
             throw Timeout(description: "login refused: \(answer.status) \(answer.body)")
         }
-        let mail = try await sink.next()
-        guard mail.to == [email.lowercased()], let link = mail.link else {
-            throw Timeout(description: "unexpected mail \(mail)")
-        }
+        let received = try await mail.next(to: email.lowercased())
+        guard let link = received.link else { throw Timeout(description: "no link in \(received.data)") }
         return (link, loginId)
     }
 
@@ -64,7 +57,6 @@ struct AccountsFixture {
     }
 
     func stop() async throws {
-        sink.stop()
         try await server.stop()
     }
 }
