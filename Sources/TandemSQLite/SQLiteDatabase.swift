@@ -51,7 +51,7 @@ public enum SQLiteDatabase {
                 index: "message_clientID", on: "message", columns: ["roomId", "sender", "seq"],
                 condition: Column("clientID") != nil)
         }
-        migrator.registerMigration("v3 accounts", migrate: AccountsSchema.create)
+        migrator.registerMigration("v4 accounts", migrate: AccountsSchema.create)
         return migrator
     }
 }
