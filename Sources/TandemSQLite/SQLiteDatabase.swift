@@ -57,7 +57,7 @@ public enum SQLiteDatabase {
                 t.add(column: "kind", .text).notNull().defaults(to: RoomLogKind.history.rawValue)
             }
         }
-        migrator.registerMigration("v3 accounts", migrate: AccountsSchema.create)
+        migrator.registerMigration("v4 accounts", migrate: AccountsSchema.create)
         return migrator
     }
 }

@@ -20,7 +20,7 @@ struct SQLiteAccountStoreTests {
         let (pool, _) = try open()
         let applied = try pool.read { db in try SQLiteDatabase.migrator.appliedMigrations(db) }
         #expect(applied.first == "v1 room logs")
-        #expect(applied.last == "v3 accounts")
+        #expect(applied.last == "v4 accounts")
         let tables = try pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
