@@ -22,17 +22,26 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .target(name: "TandemCore"),
         .target(
             name: "TandemSQLite",
-            dependencies: ["TandemCore", "TandemLAN", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["TandemCore", "TandemLAN", "TandemAuth", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "TandemAuth",
             dependencies: ["TandemCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "TandemMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .target(
             name: "TandemHone",
@@ -49,6 +58,7 @@ let package = Package(
             name: "TandemServer",
             dependencies: [
                 "TandemCore", "TandemSQLite", "TandemHone", "TandemSDS", "TandemAuth", "TandemLAN", "CQREncode",
+                "TandemMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -91,9 +101,19 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
-        .testTarget(name: "TandemSQLiteTests", dependencies: ["TandemSQLite", "TandemCore"]),
+        .testTarget(
+            name: "TandemSQLiteTests",
+            dependencies: ["TandemSQLite", "TandemCore", "TandemAuth", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "TandemHoneTests", dependencies: ["TandemHone", "TandemCore"]),
-        .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore"]),
+        .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore", "TandemSQLite"]),
+        .testTarget(
+            name: "TandemMailTests",
+            dependencies: [
+                "TandemMail", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "TandemSDSTests", dependencies: ["TandemSDS", "TandemCore"]),
         .testTarget(name: "TandemServerTests", dependencies: ["TandemServer"]),
         .testTarget(name: "TandemLANTests", dependencies: ["TandemLAN", "CSodium", "TandemMerge"]),
@@ -107,8 +127,8 @@ let package = Package(
             name: "TandemEndToEndTests",
             dependencies: [
                 "TandemServer", "TandemHone", "TandemSDS", "TandemAuth", "TandemClient", "TandemChaos", "TandemBench",
-                "TandemLAN", "TandemMerge", "CSodium", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "TandemLAN", "TandemMerge", "CSodium", "TandemSQLite", "TandemMail",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -36,7 +36,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
 http=$(free_port); ws=$(free_port); nats_ws=$(free_port); nats_port=$(free_port)
-taskset -c 0 "$BENCH_BIN" serve --set port="$http" --set ws.port="$ws" --set sqlite.path="$work/tandem.db" \
+taskset -c 0 "$BENCH_BIN" serve --no-accounts --set port="$http" --set ws.port="$ws" --set sqlite.path="$work/tandem.db" \
     --set max.clients.per.room=$((MEMBERS + 1)) --set rate.messages.per.second=100000 --set rate.burst=100000 \
     --set log.level=warning >"$work/tandem.log" 2>&1 &
 tandem_pid=$!

@@ -28,7 +28,7 @@ final class ServerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
-            "serve", "--port", "\(httpPort)", "--set", "ws.port=\(webSocketPort)", "--set",
+            "serve", "--no-accounts", "--port", "\(httpPort)", "--set", "ws.port=\(webSocketPort)", "--set",
             "sqlite.path=\(databasePath)", "--set", "log.level=error", "--set", "rate.messages.per.second=100000",
             "--set", "rate.burst=100000", "--set", "ping.interval.seconds=2",
         ]

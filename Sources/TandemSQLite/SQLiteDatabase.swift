@@ -96,6 +96,7 @@ public enum SQLiteDatabase {
                 t.primaryKey(["deviceId", "jotId", "fileId"])
             }
         }
+        migrator.registerMigration("v4 accounts", migrate: AccountsSchema.create)
         return migrator
     }
 }

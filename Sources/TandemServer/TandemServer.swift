@@ -17,7 +17,9 @@ public struct BoundPorts: Sendable, Equatable {
     public var http: Int
     public var webSocket: Int
     /// The LAN endpoint's port; nil when `lan.enabled` is false.
-    public var lan: Int?
+    public var lan: Int? = nil
+    /// The accounts port, when the server runs the accounts service.
+    public var accounts: Int? = nil
 }
 
 /// Tandem's server: the relay core with SQLite storage, the Hone adapter, the HTTP port (with the
@@ -27,6 +29,10 @@ public struct TandemServer: Sendable {
 
     public let configuration: ServerConfiguration
     public let relay: Relay
+    /// The accounts service beside the relay, when it runs one.
+    public let accounts: AccountService?
+    let accountsConfiguration: AccountsConfiguration?
+    let accountStore: (any AccountStore)?
     /// The SDS token authority; nil when sds.jwt.secret is empty (SDS endpoints off).
     public let sdsTokens: SDSTokenAuthority?
     public let signalHub: SignalHub
@@ -35,15 +41,36 @@ public struct TandemServer: Sendable {
     let logger: Logger
     let startedAt = ContinuousClock.now
 
-    /// Opens storage and builds the relay; nothing listens until `makeServiceGroup` runs.
-    public init(configuration: ServerConfiguration, logger: Logger) async throws {
+    /// Opens storage and builds the relay (and, with `accounts`, the accounts service, whose
+    /// devices and projects then decide who may join which room); nothing listens until
+    /// `makeServiceGroup` runs.
+    public init(configuration: ServerConfiguration, accounts: AccountsConfiguration? = nil, logger: Logger)
+        async throws
+    {
         self.configuration = configuration
         self.logger = logger
         let pool = try SQLiteDatabase.open(path: configuration.sqlitePath, durability: configuration.durability)
         let log = MessageLog(store: SQLiteMessageStore(pool: pool)) { [logger] error in
             logger.error("storage commit failed; retrying", metadata: ["error": "\(error)"])
         }
-        self.relay = Relay(limits: configuration.limits, log: log)
+        let relay = Relay(limits: configuration.limits, log: log)
+        self.relay = relay
+        self.accountsConfiguration = accounts
+        if let accounts {
+            guard accounts.authSecret == configuration.authSecret else {
+                throw ConfigError(
+                    description: "auth.conf auth.secret differs from the relay's: with `tandem serve` they must match")
+            }
+            let accountPool =
+                accounts.sqlitePath == configuration.sqlitePath
+                ? pool : try SQLiteDatabase.open(path: accounts.sqlitePath)
+            let store = SQLiteAccountStore(pool: accountPool)
+            self.accountStore = store
+            self.accounts = AccountsServer.makeService(accounts, store: store, relay: relay, logger: logger)
+        } else {
+            self.accountStore = nil
+            self.accounts = nil
+        }
         self.sdsTokens =
             configuration.sdsSecret.isEmpty
             ? nil : try await SDSTokenAuthority(secret: configuration.sdsSecret, issuer: configuration.sdsIssuer)
@@ -77,12 +104,18 @@ public struct TandemServer: Sendable {
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         onReady: @escaping @Sendable (BoundPorts) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let ports = PortCollector(expectsLAN: lan != nil, onReady: onReady)
-        let access = DeviceTokenPolicy(
-            signer: configuration.isDevelopmentMode
-                ? nil
-                : DeviceTokenSigner(
+        let ports = PortCollector(expectsLAN: lan != nil, expectsAccounts: accounts != nil, onReady: onReady)
+        let access: any AccessPolicy
+        if configuration.isDevelopmentMode {
+            access = DeviceTokenPolicy(signer: nil)
+        } else if let accountStore {
+            access = AccountAccessPolicy(
+                signer: DeviceTokenSigner(secret: configuration.authSecret), store: accountStore)
+        } else {
+            access = DeviceTokenPolicy(
+                signer: DeviceTokenSigner(
                     secret: configuration.authSecret, acceptsLegacyTokens: configuration.acceptsLegacyTokens))
+        }
         let hone = HoneEndpoint(
             relay: relay, access: access, logger: logger, joinTimeout: configuration.joinTimeout)
         // Each route bounds its messages (over the bound: close 1009); the HTTP port, which also
@@ -138,10 +171,18 @@ public struct TandemServer: Sendable {
             onServerRunning: { channel in await ports.bound(webSocket: channel.localAddress?.port ?? 0) },
             logger: logger)
 
-        let relayService = RelayService(relay: relay, retentionDays: configuration.retentionDays, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: httpApp), .init(service: webSocketApp),
         ]
+        if let accounts, let accountsConfiguration {
+            services.append(
+                .init(
+                    service: AccountsServer.makeApplication(accounts, accountsConfiguration, logger: logger) { port in
+                        await ports.bound(accounts: port)
+                    }))
+            services.append(.init(service: AccountsJanitor(service: accounts, logger: logger)))
+        }
+        let relayService = RelayService(relay: relay, retentionDays: configuration.retentionDays, logger: logger)
         if let lan {
             services.append(
                 .init(service: makeLANApplication(lan, ports: ports, pingInterval: configuration.pingInterval)))
@@ -199,21 +240,29 @@ public struct TandemServer: Sendable {
     }
 }
 
-/// Collects the two bound ports and reports them once both are known.
+/// Collects the bound ports and reports them once all are known.
 private actor PortCollector {
     private var http: Int?
     private var webSocket: Int?
     private var lan: Int?
+    private var accounts: Int?
     private let expectsLAN: Bool
+    private let expectsAccounts: Bool
     private let onReady: @Sendable (BoundPorts) async -> Void
 
-    init(expectsLAN: Bool, onReady: @escaping @Sendable (BoundPorts) async -> Void) {
+    init(expectsLAN: Bool, expectsAccounts: Bool, onReady: @escaping @Sendable (BoundPorts) async -> Void) {
         self.expectsLAN = expectsLAN
+        self.expectsAccounts = expectsAccounts
         self.onReady = onReady
     }
 
     func bound(lan: Int) async {
         self.lan = lan
+        await reportIfReady()
+    }
+
+    func bound(accounts: Int) async {
+        self.accounts = accounts
         await reportIfReady()
     }
 
@@ -228,8 +277,8 @@ private actor PortCollector {
     }
 
     private func reportIfReady() async {
-        guard let http, let webSocket, lan != nil || !expectsLAN else { return }
-        await onReady(BoundPorts(http: http, webSocket: webSocket, lan: lan))
+        guard let http, let webSocket, lan != nil || !expectsLAN, accounts != nil || !expectsAccounts else { return }
+        await onReady(BoundPorts(http: http, webSocket: webSocket, lan: lan, accounts: accounts))
     }
 }
 

@@ -19,6 +19,11 @@ struct LAN: AsyncParsableCommand {
 
         @OptionGroup var options: ConfigOptions
 
+        @OptionGroup var accountsOptions: AccountsOptions
+
+        @Flag(help: "Run without the accounts service.")
+        var noAccounts = false
+
         @Option(help: "LAN port (setting: lan.port).")
         var port: Int?
 
@@ -26,7 +31,8 @@ struct LAN: AsyncParsableCommand {
             var overrides = try options.parsedOverrides()
             overrides.append(("lan.enabled", "true"))
             if let port { overrides.append(("lan.port", String(port))) }
-            try await Serve.start(options: options, overrides: overrides)
+            try await Serve.start(
+                options: options, accountsOptions: accountsOptions, noAccounts: noAccounts, overrides: overrides)
         }
     }
 

@@ -5,9 +5,14 @@ import TandemServer
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the relay: HTTP (health, /ws) and the WebSocket port.")
+        abstract: "Run the relay (HTTP with /ws, the WebSocket port) and the accounts service beside it.")
 
     @OptionGroup var options: ConfigOptions
+
+    @OptionGroup var accountsOptions: AccountsOptions
+
+    @Flag(help: "Run the relay alone, without the accounts service.")
+    var noAccounts = false
 
     @Option(help: "Address to listen on (setting: host).")
     var host: String?
@@ -23,20 +28,18 @@ struct Serve: AsyncParsableCommand {
         if let host { overrides.append(("host", host)) }
         if let port { overrides.append(("port", String(port))) }
         if insecure { overrides.append(("allow.insecure", "true")) }
-        try await Self.start(options: options, overrides: overrides)
+        try await Self.start(
+            options: options, accountsOptions: accountsOptions, noAccounts: noAccounts, overrides: overrides)
     }
 
-    /// Loads the configuration with `overrides`, starts the server and runs it until SIGTERM or SIGINT.
-    static func start(options: ConfigOptions, overrides: [(String, String)]) async throws {
+    /// Loads the configuration with `overrides`, starts the server (with the accounts service
+    /// unless `noAccounts`) and runs it until SIGTERM or SIGINT.
+    static func start(
+        options: ConfigOptions, accountsOptions: AccountsOptions, noAccounts: Bool, overrides: [(String, String)]
+    ) async throws {
 
-        let configuration: ServerConfiguration
-        let file: String?
-        do {
-            (configuration, file) = try ConfigLoader.load(
-                configPath: options.config, environment: ProcessInfo.processInfo.environment, overrides: overrides)
-        } catch {
-            throw StartupError(description: "configuration: \(error)")
-        }
+        let (configuration, file, accounts, accountsFile) = try accountsOptions.load(
+            relay: options, relayOverrides: overrides)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = configuration.logLevel
@@ -45,21 +48,30 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "tandem")
         let server: TandemServer
         do {
-            server = try await TandemServer(configuration: configuration, logger: logger)
+            server = try await TandemServer(
+                configuration: configuration, accounts: noAccounts ? nil : accounts, logger: logger)
+        } catch let error as ConfigError {
+            throw StartupError(description: "configuration: \(error)")
         } catch {
             throw StartupError(description: "cannot open sqlite.path \(configuration.sqlitePath): \(error)")
         }
+        let accountsShown = noAccounts ? nil : accounts
         let group = server.makeServiceGroup { ports in
             // Written unbuffered so it shows at once when stdout is a pipe or file.
-            let banner = Self.banner(configuration, ports: ports, file: file, lanSecret: server.lan?.secret.value)
-            FileHandle.standardOutput.write(Data((banner + "\n").utf8))
+            FileHandle.standardOutput.write(
+                Data(
+                    (Self.banner(
+                        configuration, ports: ports, file: file, lanSecret: server.lan?.secret.value,
+                        accounts: accountsShown, accountsFile: accountsFile)
+                        + "\n").utf8))
         }
         try await group.run()
     }
 
-    static func banner(_ configuration: ServerConfiguration, ports: BoundPorts, file: String?, lanSecret: String?)
-        -> String
-    {
+    static func banner(
+        _ configuration: ServerConfiguration, ports: BoundPorts, file: String?, lanSecret: String?,
+        accounts: AccountsConfiguration?, accountsFile: String?
+    ) -> String {
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         var lines = [
             "Tandem \(TandemServer.version)",
@@ -68,6 +80,9 @@ struct Serve: AsyncParsableCommand {
             "  Storage    \(configuration.sqlitePath)",
             "  Config     \(file ?? "defaults (no relay.conf)")",
         ]
+        if let accounts, let port = ports.accounts {
+            lines.append(contentsOf: Auth.bannerLines(accounts, port: port, file: accountsFile))
+        }
         if let lanPort = ports.lan, let lanSecret {
             let code = PairingCode(
                 host: PairingCode.advertisedAddress(for: configuration.lan.host), port: lanPort, secret: lanSecret)

@@ -13,17 +13,17 @@ struct LimitsAndAuthTests {
         let (b, _) = try await join(server.webSocketURL, room: "r", device: "B")
         _ = try await a.next()
         for index in 1...8 { a.send(json: message("A", to: "broadcast", room: "r", payload: index)) }
+        // Burst 5 of 8: three refused, or two when a slow machine let a token refill meanwhile.
         var refusals = 0
-        for _ in 0..<3 {
-            let reply = try await a.next()
+        while let reply = try? await a.next(timeout: .seconds(1)) {
             #expect(reply["code"] as? String == "rate_limited")
             #expect(reply["limit"] as? Int == 1)
             refusals += 1
         }
-        #expect(refusals == 3)
+        #expect((2...3).contains(refusals))
         var delivered: [Int] = []
-        for _ in 0..<5 { delivered.append(try await b.next()["payload"] as? Int ?? -1) }
-        #expect(delivered == [1, 2, 3, 4, 5])
+        for _ in 0..<(8 - refusals) { delivered.append(try await b.next()["payload"] as? Int ?? -1) }
+        #expect(delivered == Array(1...(8 - refusals)))
         #expect(try await b.expectSilence() == nil)
         for index in 9...30 { a.send(json: message("A", to: "broadcast", room: "r", payload: index)) }
         #expect(try await a.closed().code == 4429)

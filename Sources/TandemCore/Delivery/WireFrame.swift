@@ -40,4 +40,8 @@ public struct CloseReason: Sendable, Equatable, Error {
     public static let messageTooLarge = CloseReason(code: 1009, reason: "Message too large")
     /// The client read too slowly and its outbound queue passed the configured bound.
     public static let slowConsumer = CloseReason(code: 4508, reason: "Too slow reading: rejoin with lastSeq")
+    /// The device's token was revoked (the device was deleted from its account).
+    public static let tokenRevoked = CloseReason(code: 4401, reason: "token_revoked: this device was removed")
+    /// The room's project was deleted, so its devices may no longer be in it.
+    public static let roomRevoked = CloseReason(code: 4403, reason: "room_revoked: the project was deleted")
 }

@@ -123,6 +123,30 @@ public final class Relay: Sendable {
         for room in rooms { room.closeAll(reason) }
     }
 
+    /// Closes every connection of `device`, in every room, with `reason` (for example when its
+    /// token is revoked). Returns how many connections were closed.
+    @discardableResult
+    public func disconnect(device: DeviceID, reason: CloseReason) -> Int {
+        heldRooms().reduce(0) { count, room in count + room.close(device, reason) }
+    }
+
+    /// Closes every connection in `room` with `reason` (for example when the room's project is
+    /// deleted). Returns how many connections were closed.
+    @discardableResult
+    public func disconnect(room: RoomID, reason: CloseReason) -> Int {
+        guard let held = self.room(room) else { return 0 }
+        return held.members.reduce(0) { count, device in count + held.close(device, reason) }
+    }
+
+    private func heldRooms() -> [Room] {
+        registry.withLock { registry in
+            registry.rooms.values.compactMap { slot -> Room? in
+                if case .ready(let room) = slot { return room }
+                return nil
+            }
+        }
+    }
+
     func leave(_ membership: Membership) {
         let room = membership.room
         if room.remove(membership.device, outbox: membership.outbox, now: clock.now()) {

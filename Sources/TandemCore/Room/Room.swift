@@ -250,6 +250,13 @@ public final class Room: DurableDelivery {
         for outbox in outboxes { outbox.close(reason) }
     }
 
+    /// Closes `device`'s connection with `reason`; returns 1 if it was connected, else 0.
+    func close(_ device: DeviceID, _ reason: CloseReason) -> Int {
+        let outbox = state.withLock { $0.members.first { $0.device == device }?.outbox }
+        outbox?.close(reason)
+        return outbox == nil ? 0 : 1
+    }
+
     /// The current host, if any.
     public var host: DeviceID? { state.withLock { $0.host } }
 

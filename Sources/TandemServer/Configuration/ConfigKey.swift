@@ -41,18 +41,24 @@ struct ConfigKey: Sendable {
     let help: String
     /// Extra environment variables accepted for compatibility (Hone's), besides `TANDEM_*`.
     let legacyEnvironment: [String]
+    /// `TANDEM_` for relay.conf keys, `TANDEM_ACCOUNTS_` for auth.conf keys.
+    let environmentPrefix: String
 
-    init(_ name: String, _ kind: Kind, _ defaultValue: String?, _ help: String, legacy: [String] = []) {
+    init(
+        _ name: String, _ kind: Kind, _ defaultValue: String?, _ help: String, legacy: [String] = [],
+        environmentPrefix: String = "TANDEM_"
+    ) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.help = help
         self.legacyEnvironment = legacy
+        self.environmentPrefix = environmentPrefix
     }
 
-    /// `TANDEM_` and the key in capitals with dots as underscores: `max.rooms` -> `TANDEM_MAX_ROOMS`.
+    /// The prefix and the key in capitals with dots as underscores: `max.rooms` -> `TANDEM_MAX_ROOMS`.
     var environmentName: String {
-        "TANDEM_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
+        environmentPrefix + name.uppercased().replacingOccurrences(of: ".", with: "_")
     }
 }
 

@@ -24,8 +24,19 @@ public struct ConfigLoader {
     }
 
     private(set) var values: [String: String] = [:]
+    /// The keys this loader accepts: relay.conf's or auth.conf's.
+    let keys: [ConfigKey]
 
-    public init() {}
+    /// A loader for relay.conf's keys.
+    public init() {
+        self.keys = ConfigKey.all
+    }
+
+    init(keys: [ConfigKey]) {
+        self.keys = keys
+    }
+
+    func key(named name: String) -> ConfigKey? { keys.first { $0.name == name } }
 
     /// Parses the text of a relay.conf: `#` comments, blank lines, `key = value` split on the first '='.
     public mutating func applyFile(_ text: String, path: String) throws(ConfigError) {
@@ -46,17 +57,17 @@ public struct ConfigLoader {
     public mutating func applyEnvironment(_ environment: [String: String]) throws(ConfigError) {
         // The SDS server's persistence directory: Tandem keeps SDS stores in its one database,
         // so the directory says where that file goes (any sqlite.path variable still wins).
-        if let directory = environment["SDS_PERSIST_DIR"], !directory.isEmpty {
+        if key(named: "sds.persist") != nil, let directory = environment["SDS_PERSIST_DIR"], !directory.isEmpty {
             let source = Source.environment("SDS_PERSIST_DIR")
             try set("sds.persist", "true", from: source)
             try set("sqlite.path", (directory as NSString).appendingPathComponent("tandem.db"), from: source)
         }
-        for key in ConfigKey.all {
+        for key in keys {
             for name in key.legacyEnvironment + [key.environmentName] {
                 if let value = environment[name] { try set(key.name, value, from: .environment(name)) }
             }
         }
-        let known = Set(ConfigKey.all.map(\.environmentName))
+        let known = Set((ConfigKey.all + ConfigKey.accounts).map(\.environmentName))
         for name in environment.keys.sorted() where name.hasPrefix("TANDEM_") && !known.contains(name) {
             throw ConfigError(
                 description:
@@ -71,10 +82,9 @@ public struct ConfigLoader {
     }
 
     private mutating func set(_ name: String, _ value: String, from source: Source) throws(ConfigError) {
-        guard let key = ConfigKey.named(name) else {
+        guard let key = key(named: name) else {
             throw ConfigError(
-                description:
-                    "\(source): unknown key '\(name)' (allowed: \(ConfigKey.all.map(\.name).joined(separator: ", ")))")
+                description: "\(source): unknown key '\(name)' (allowed: \(keys.map(\.name).joined(separator: ", ")))")
         }
         guard key.kind.accepts(value) else {
             throw ConfigError(description: "\(source): \(name) = '\(value)' is not \(key.kind.rule)")
@@ -87,7 +97,7 @@ public struct ConfigLoader {
         try ServerConfiguration(settings: self)
     }
 
-    func string(_ name: String) -> String? { values[name] ?? ConfigKey.named(name)?.defaultValue }
+    func string(_ name: String) -> String? { values[name] ?? key(named: name)?.defaultValue }
     func integer(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
     func number(_ name: String) -> Double? { string(name).flatMap { Double($0) } }
     func boolean(_ name: String) -> Bool { string(name)?.lowercased() == "true" }

@@ -12,8 +12,11 @@ final class TestServer: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    /// Starts a server; `settings` are relay.conf keys applied over the test defaults.
-    static func start(_ settings: [String: String] = [:], databasePath: String? = nil) async throws -> TestServer {
+    /// Starts a server; `settings` are relay.conf keys applied over the test defaults. With
+    /// `accounts` (auth.conf keys), the accounts service runs beside the relay on a free port.
+    static func start(
+        _ settings: [String: String] = [:], databasePath: String? = nil, accounts: [String: String]? = nil
+    ) async throws -> TestServer {
         let path = databasePath ?? TestServer.temporaryDatabasePath()
         var overrides: [(String, String)] = [("port", "0"), ("sqlite.path", path), ("ping.interval.seconds", "0")]
         overrides += settings.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -21,7 +24,15 @@ final class TestServer: Sendable {
             configPath: nil, searchWorkingDirectory: false, environment: [:], overrides: overrides)
         var logger = Logger(label: "tandem-test")
         logger.logLevel = .warning
-        let server = try await TandemServer(configuration: configuration, logger: logger)
+        var accountsConfiguration: AccountsConfiguration?
+        if let accounts {
+            var loader = ConfigLoader.forAccounts()
+            try loader.applyOverride("port", "0")
+            for (key, value) in accounts.sorted(by: { $0.key < $1.key }) { try loader.applyOverride(key, value) }
+            accountsConfiguration = try loader.accountsConfiguration(relay: configuration)
+        }
+        let server = try await TandemServer(
+            configuration: configuration, accounts: accountsConfiguration, logger: logger)
         let ready = Mailbox<BoundPorts>()
         let group = server.makeServiceGroup(gracefulShutdownSignals: []) { ports in ready.put(ports) }
         let task = Task { try await group.run() }
@@ -46,6 +57,8 @@ final class TestServer: Sendable {
     /// The relay on the HTTP port.
     var httpWebSocketURL: String { "ws://127.0.0.1:\(ports.http)/ws" }
     var httpURL: String { "http://127.0.0.1:\(ports.http)" }
+    /// The accounts service, when started with `accounts`.
+    var accountsURL: String { "http://127.0.0.1:\(ports.accounts ?? 0)" }
 
     /// Graceful shutdown, as on SIGTERM; fails the test if it takes more than 20 s.
     func stop() async throws {

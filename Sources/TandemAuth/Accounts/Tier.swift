@@ -1,0 +1,45 @@
+/// A subscription level. It decides how many projects a user may sync.
+public enum Tier: String, Sendable, CaseIterable, Codable {
+    case free
+    case personal
+    case pro
+    case team
+}
+
+/// How many synced projects each tier allows; pro and team are unlimited.
+public struct TierLimits: Sendable, Equatable {
+    public var free: Int
+    public var personal: Int
+
+    public init(free: Int = 0, personal: Int = 1) {
+        self.free = free
+        self.personal = personal
+    }
+
+    /// The most projects `tier` may register, or nil for no limit.
+    public func projectLimit(_ tier: Tier) -> Int? {
+        switch tier {
+        case .free: free
+        case .personal: personal
+        case .pro, .team: nil
+        }
+    }
+}
+
+/// A user's subscription as stored: the tier bought and when it runs out (nil = never).
+public struct Subscription: Sendable, Equatable {
+    public let tier: Tier
+    /// Milliseconds since 1970; nil when the subscription does not expire.
+    public let expiresAt: Int64?
+
+    public init(tier: Tier, expiresAt: Int64?) {
+        self.tier = tier
+        self.expiresAt = expiresAt
+    }
+
+    /// The tier that applies at `now`: an expired subscription counts as free.
+    public func effectiveTier(now: Int64) -> Tier {
+        if let expiresAt, expiresAt <= now { return .free }
+        return tier
+    }
+}
