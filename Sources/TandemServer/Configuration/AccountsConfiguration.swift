@@ -121,20 +121,9 @@ extension ConfigLoader {
         overrides: [(String, String)], relay: ServerConfiguration
     ) throws(ConfigError) -> (AccountsConfiguration, fileUsed: String?) {
         var loader = ConfigLoader.forAccounts()
-        let fallback =
-            searchWorkingDirectory && FileManager.default.fileExists(atPath: "auth.conf") ? "auth.conf" : nil
-        if let path = configPath ?? fallback {
-            let text: String
-            do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                throw ConfigError(
-                    description: "\(path): cannot read configuration file (\(error.localizedDescription))")
-            }
-            try loader.applyFile(text, path: path)
-        }
-        try loader.applyEnvironment(environment)
-        for (key, value) in overrides { try loader.applyOverride(key, value) }
-        return (try loader.accountsConfiguration(relay: relay), configPath ?? fallback)
+        let file = try loader.applySources(
+            configPath: configPath, defaultFile: searchWorkingDirectory ? "auth.conf" : nil, environment: environment,
+            overrides: overrides)
+        return (try loader.accountsConfiguration(relay: relay), file)
     }
 }

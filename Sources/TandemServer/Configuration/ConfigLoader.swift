@@ -112,9 +112,20 @@ extension ConfigLoader {
         overrides: [(String, String)]
     ) throws(ConfigError) -> (ServerConfiguration, fileUsed: String?) {
         var loader = ConfigLoader()
-        let fallback =
-            searchWorkingDirectory && FileManager.default.fileExists(atPath: "relay.conf") ? "relay.conf" : nil
-        if let path = configPath ?? fallback {
+        let file = try loader.applySources(
+            configPath: configPath, defaultFile: searchWorkingDirectory ? "relay.conf" : nil, environment: environment,
+            overrides: overrides)
+        return (try loader.configuration(), file)
+    }
+
+    /// Applies `configPath` (which must exist) or else `defaultFile` if it exists, then
+    /// `environment`, then `overrides`; returns the file used.
+    mutating func applySources(
+        configPath: String?, defaultFile: String?, environment: [String: String], overrides: [(String, String)]
+    ) throws(ConfigError) -> String? {
+        let fallback = defaultFile.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+        let file = configPath ?? fallback
+        if let path = file {
             let text: String
             do {
                 text = try String(contentsOfFile: path, encoding: .utf8)
@@ -122,10 +133,10 @@ extension ConfigLoader {
                 throw ConfigError(
                     description: "\(path): cannot read configuration file (\(error.localizedDescription))")
             }
-            try loader.applyFile(text, path: path)
+            try applyFile(text, path: path)
         }
-        try loader.applyEnvironment(environment)
-        for (key, value) in overrides { try loader.applyOverride(key, value) }
-        return (try loader.configuration(), configPath ?? fallback)
+        try applyEnvironment(environment)
+        for (key, value) in overrides { try applyOverride(key, value) }
+        return file
     }
 }
