@@ -96,7 +96,7 @@ final class AckedSending: @unchecked Sendable {
 
     private func received(_ bytes: ByteBuffer, from index: Int) {
         let view = bytes.readableBytesView
-        if view.firstRange(of: Array(#""type":"ack""#.utf8)) != nil {
+        if view.firstRange(of: Needles.ack) != nil {
             let now = Stamps.now()
             acks += 1
             Stamps.scan(view) { sent in
@@ -105,7 +105,7 @@ final class AckedSending: @unchecked Sendable {
             }
             onAck?(index)
             sendNext(index)
-        } else if view.firstRange(of: Array(#""type":"error""#.utf8)) != nil {
+        } else if view.firstRange(of: Needles.error) != nil {
             group.errors += 1
             sendNext(index)
         }

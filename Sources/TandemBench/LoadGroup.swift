@@ -114,8 +114,8 @@ final class LoadGroup: BenchSocketDelegate, @unchecked Sendable {
         } warmup: { _ in
             self.warmupDeliveries += 1
         }
-        if bytes.readableBytesView.firstRange(of: Array(#""type":"error""#.utf8)) != nil
-            || bytes.readableBytesView.starts(with: Array("-ERR".utf8))
+        if bytes.readableBytesView.firstRange(of: Needles.error) != nil
+            || bytes.readableBytesView.starts(with: Needles.natsError)
         {
             errors += 1
         }

@@ -33,7 +33,8 @@ public final class Relay: Sendable {
     ///     offline buffer is not replayed.
     ///   - kind: how the room's log is shortened, should this join create it.
     ///   - holdsOfflineBuffer: whether messages are held for the device after it leaves; false
-    ///     for connections that never come back under the same name.
+    ///     for connections that never come back under the same name, which therefore have no
+    ///     stored message ids to recognise retries against either (so none are read).
     public func join(
         room roomID: RoomID, device: DeviceID, resuming: Bool, outbox: any Outbox, kind: RoomLogKind = .history,
         holdsOfflineBuffer: Bool = true
@@ -41,7 +42,7 @@ public final class Relay: Sendable {
         while true {
             let room = try await openRoom(roomID, kind: kind)
             var recentIDs: [(id: String, seq: UInt64)]?
-            if !room.tracksClientIDs(of: device) {
+            if holdsOfflineBuffer, !room.tracksClientIDs(of: device) {
                 do {
                     recentIDs = try await log.store.recentClientIDs(
                         in: roomID, sender: device, limit: RecentClientIDs.capacity)
