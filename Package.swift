@@ -27,9 +27,17 @@ let package = Package(
     ],
     targets: [
         .target(name: "TandemCore"),
+        .target(name: "TandemTinyBase"),
+        .target(
+            name: "TandemTinyHost",
+            dependencies: ["TandemCore", "TandemTinyBase", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "TandemSQLite",
-            dependencies: ["TandemCore", "TandemLAN", "TandemAuth", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "TandemCore", "TandemLAN", "TandemAuth", "TandemTinyBase", "TandemTinyHost",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .target(
             name: "TandemAuth",
@@ -58,7 +66,7 @@ let package = Package(
             name: "TandemServer",
             dependencies: [
                 "TandemCore", "TandemSQLite", "TandemHone", "TandemSDS", "TandemAuth", "TandemLAN", "CQREncode",
-                "TandemMail",
+                "TandemMail", "TandemTinyBase", "TandemTinyHost",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,6 +109,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
+        .testTarget(name: "TandemTinyBaseTests", dependencies: ["TandemTinyBase"]),
+        .testTarget(
+            name: "TandemTinyHostTests",
+            dependencies: [
+                "TandemTinyHost", "TandemTinyBase", "TandemCore", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "TandemSQLiteTests",
             dependencies: ["TandemSQLite", "TandemCore", "TandemAuth", .product(name: "GRDB", package: "GRDB.swift")]
