@@ -29,11 +29,18 @@ let package = Package(
         .target(name: "TandemCore"),
         .target(
             name: "TandemSQLite",
-            dependencies: ["TandemCore", "TandemLAN", "TandemAuth", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "TandemCore", "TandemLAN", "TandemAuth", "TandemTinyHost",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .target(
             name: "TandemAuth",
             dependencies: ["TandemCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "TandemTinyHost",
+            dependencies: ["TandemCore", "TandemAuth", "CSodium", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "TandemMail",
@@ -58,7 +65,7 @@ let package = Package(
             name: "TandemServer",
             dependencies: [
                 "TandemCore", "TandemSQLite", "TandemHone", "TandemSDS", "TandemAuth", "TandemLAN", "CQREncode",
-                "TandemMail",
+                "TandemMail", "TandemTinyHost",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,10 +110,19 @@ let package = Package(
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(
             name: "TandemSQLiteTests",
-            dependencies: ["TandemSQLite", "TandemCore", "TandemAuth", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "TandemSQLite", "TandemCore", "TandemAuth", "TandemTinyHost",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "TandemHoneTests", dependencies: ["TandemHone", "TandemCore"]),
         .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore", "TandemSQLite"]),
+        .testTarget(
+            name: "TandemTinyHostTests",
+            dependencies: [
+                "TandemTinyHost", "TandemCore", "TandemSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "TandemMailTests",
             dependencies: [
@@ -127,7 +143,8 @@ let package = Package(
             name: "TandemEndToEndTests",
             dependencies: [
                 "TandemServer", "TandemHone", "TandemSDS", "TandemAuth", "TandemClient", "TandemChaos", "TandemBench",
-                "TandemLAN", "TandemMerge", "CSodium", "TandemSQLite", "TandemMail",
+                "TandemLAN", "TandemMerge", "CSodium", "TandemSQLite", "TandemMail", "TandemTinyHost",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -97,6 +97,7 @@ public enum SQLiteDatabase {
             }
         }
         migrator.registerMigration("v4 accounts", migrate: AccountsSchema.create)
+        migrator.registerMigration("v5 tinyhost accounts", migrate: TinyHostSchema.create)
         return migrator
     }
 }
