@@ -3,10 +3,9 @@ import GRDB
 import TandemSQLite
 import Testing
 
-/// A server whose TinyHost passwords use libsodium's minimum Argon2id cost, to keep tests fast.
+/// A server with TinyHost on; its passwords use libsodium's minimum Argon2id cost (`TestServer`'s default).
 private func startTinyHost(_ settings: [String: String] = [:]) async throws -> TestServer {
-    try await TestServer.start(
-        ["tinyhost.password.ops": "1", "tinyhost.password.memory.kib": "8"].merging(settings) { $1 })
+    try await TestServer.start(settings)
 }
 
 private func signUp(_ url: String, _ namespace: String, _ email: String, _ password: String) async throws
@@ -109,6 +108,10 @@ struct TinyHostAccountTests {
         expectError(try await signUp(url, "a.b", "d@example.test", "password1"), 404, "unknown_namespace")
         // `ws` is the SDS route's first segment, which answers instead; it never creates an account.
         #expect([404, 405].contains(try await signUp(url, "ws", "d@example.test", "password1").status))
+        let wrongMethod = try await http("GET", "\(url)/app/sign-in")
+        expectError(wrongMethod, 405, "method_not_allowed")
+        #expect(wrongMethod.headers["allow"] == "POST")
+        expectError(try await http("DELETE", "\(url)/api/session"), 405, "method_not_allowed")
         #expect(try await signIn(url, "app", "bob@example.test", "password1").status == 200, "nothing was corrupted")
         try await server.stop()
     }
@@ -173,6 +176,15 @@ struct TinyHostAccountTests {
         #expect(isISOMillis(health["timestamp"]), "\(health.body)")
         #expect(health["version"] is String && health["uptime"] is Int)
         #expect(try await signUp(server.httpURL, "app", "x@example.test", "password1").status == 404)
+        try await server.stop()
+    }
+
+    @Test("a Python client using only the standard library gets the documented shapes")
+    func pythonClient() async throws {
+        let server = try await startTinyHost()
+        let script = PythonInteropTests.interop.appendingPathComponent("tinyhost_client.py").path
+        let (status, output) = try await PythonInteropTests.run(["python3", script, server.httpURL, "py-app"])
+        #expect(status == 0, "\(output)")
         try await server.stop()
     }
 }

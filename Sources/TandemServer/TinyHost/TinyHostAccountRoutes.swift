@@ -42,6 +42,18 @@ struct TinyHostAccountRoutes: Sendable {
                 return TinyHostSuccessBody(message: "Signed out successfully")
             }
         }
+        // Other methods on these paths get a JSON 405 instead of an empty 404.
+        let endpoints: [(String, HTTPRequest.Method)] = [
+            ("/:namespace/sign-up", .post), ("/:namespace/sign-in", .post), ("/:namespace/sign-out", .post),
+            ("/api/session", .get),
+        ]
+        for (path, allowed) in endpoints {
+            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where method != allowed {
+                router.on(RouterPath(path), method: method) { _, _ -> Response in
+                    throw TinyHostHTTPError.methodNotAllowed(allowed)
+                }
+            }
+        }
         router.get("/api/session") { request, _ in
             try await TinyHostHTTPError.mapping {
                 let uuid = try TinyHostRequest.sessionUUID(request)

@@ -12,32 +12,38 @@ struct TinyHostHTTPError: HTTPResponseError {
         var field: String?
     }
 
-    let error: TinyHostError
+    let status: HTTPResponse.Status
+    let body: Body
+    var headers: HTTPFields = [:]
 
-    init(_ error: TinyHostError) {
-        self.error = error
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.body = Body(error: code, message: message)
     }
 
-    var status: HTTPResponse.Status {
-        switch error.status {
-        case 400: .badRequest
-        case 401: .unauthorized
-        case 404: .notFound
-        case 409: .conflict
-        case 413: .contentTooLarge
-        case 429: .tooManyRequests
-        case 503: .serviceUnavailable
-        default: .internalServerError
+    /// The one place a `TinyHostError` becomes an HTTP answer.
+    init(_ error: TinyHostError) {
+        status = Self.status(error.status)
+        body = Body(error: error.code, message: error.message, field: error.field)
+        if let seconds = error.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
+        if error.status == 401 {
+            headers[.wwwAuthenticate] = error == .sessionRequired ? "Bearer" : "Bearer error=\"invalid_token\""
         }
+    }
+
+    /// A known TinyHost path asked with another method; `Allow` names the right one.
+    static func methodNotAllowed(_ allowed: HTTPRequest.Method) -> TinyHostHTTPError {
+        var error = TinyHostHTTPError(
+            .methodNotAllowed, "method_not_allowed", "This endpoint accepts \(allowed.rawValue) only")
+        error.headers[.allow] = allowed.rawValue
+        return error
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var fields: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
-        if let seconds = error.retryAfterSeconds { fields[.retryAfter] = String(seconds) }
-        if error.status == 401 {
-            fields[.wwwAuthenticate] = error == .sessionRequired ? "Bearer" : "Bearer error=\"invalid_token\""
-        }
-        let data = try JSONEncoder().encode(Body(error: error.code, message: error.message, field: error.field))
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        fields[.cacheControl] = "no-store"
+        let data = try JSONEncoder().encode(body)
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -47,6 +53,19 @@ struct TinyHostHTTPError: HTTPResponseError {
             return try await body()
         } catch let error as TinyHostError {
             throw TinyHostHTTPError(error)
+        }
+    }
+
+    private static func status(_ code: Int) -> HTTPResponse.Status {
+        switch code {
+        case 400: .badRequest
+        case 401: .unauthorized
+        case 404: .notFound
+        case 409: .conflict
+        case 413: .contentTooLarge
+        case 429: .tooManyRequests
+        case 503: .serviceUnavailable
+        default: .internalServerError
         }
     }
 }

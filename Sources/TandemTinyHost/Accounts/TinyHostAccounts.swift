@@ -128,6 +128,12 @@ public actor TinyHostAccounts {
         return try await storage { try await $0.deleteSessions(expiredAt: now) }
     }
 
+    /// Makes the dummy hash now, so the first sign-in with an unknown email is not slower than
+    /// the rest (it would otherwise pay for making it).
+    public func prepare() async throws(TinyHostError) {
+        _ = try await dummy()
+    }
+
     /// A hash of a random password at the configured strength, made once.
     private func dummy() async throws(TinyHostError) -> String {
         if let dummyHash { return dummyHash }
