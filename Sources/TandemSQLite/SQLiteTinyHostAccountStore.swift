@@ -45,11 +45,18 @@ public final class SQLiteTinyHostAccountStore: TinyHostAccountStore {
         }
     }
 
-    public func insertSession(_ session: NewTinyHostSession) async throws {
+    public func insertSession(_ session: NewTinyHostSession, maxPerUser: Int) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: "INSERT INTO tinyhost_sessions (tokenHash, userId, createdAt, expiresAt) VALUES (?, ?, ?, ?)",
                 arguments: [session.tokenHash, session.userID, session.createdAt, session.expiresAt])
+            // Ids grow with insertion, so the highest ids are the newest sessions.
+            try db.execute(
+                sql: """
+                    DELETE FROM tinyhost_sessions WHERE userId = ? AND id NOT IN (
+                        SELECT id FROM tinyhost_sessions WHERE userId = ? ORDER BY id DESC LIMIT ?)
+                    """,
+                arguments: [session.userID, session.userID, maxPerUser])
         }
     }
 

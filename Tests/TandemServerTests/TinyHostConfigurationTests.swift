@@ -22,6 +22,7 @@ struct TinyHostConfigurationTests {
         #expect(settings.password.strength == .interactive)
         #expect(settings.password.parallelHashes == 2)
         #expect(settings.rateLimits == TinyHostRateLimits())
+        #expect(settings.maxSessionsPerUser == 100 && settings.maxRequestBytes == 65536)
     }
 
     @Test("every key is read; session days may be fractional")
@@ -32,8 +33,10 @@ struct TinyHostConfigurationTests {
             ("tinyhost.password.ops", "3"), ("tinyhost.password.memory.kib", "1024"),
             ("tinyhost.password.parallel", "4"), ("tinyhost.rate.window.seconds", "60"),
             ("tinyhost.rate.signin.per.address", "7"), ("tinyhost.rate.signin.per.email", "5"),
-            ("tinyhost.rate.signup.per.address", "3"),
+            ("tinyhost.rate.signup.per.address", "3"), ("tinyhost.session.max.per.user", "5"),
+            ("tinyhost.accounts.max.body.bytes", "4096"),
         ])
+        #expect(settings.maxSessionsPerUser == 5 && settings.maxRequestBytes == 4096)
         #expect(!settings.isEnabled)
         #expect(settings.namespaces.allowList == ["notes", "todo"])
         #expect(settings.sessionLifetimeMillis == 43_200_000)

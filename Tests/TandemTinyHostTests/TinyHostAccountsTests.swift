@@ -213,3 +213,29 @@ struct TinyHostNamespaceTests {
         #expect(throws: TinyHostError.unknownNamespace("a b")) { try TinyHostNamespaces(list: "a b") }
     }
 }
+
+@Suite("TinyHost session limits")
+struct TinyHostSessionLimitTests {
+    @Test("a sign-in beyond the per-user limit ends that user's oldest session only")
+    func oldestSessionEnds() async throws {
+        let fixture = try TinyHostFixture { $0.maxSessionsPerUser = 2 }
+        let accounts = fixture.accounts
+        for email in ["a@x.test", "b@x.test"] {
+            try await accounts.signUp(namespace: "n", email: email, password: "password1", clientAddress: "c")
+        }
+        let other = try await accounts.signIn(
+            namespace: "n", email: "b@x.test", password: "password1", clientAddress: "c")
+        var sessions: [String] = []
+        for _ in 0..<3 {
+            sessions.append(
+                try await accounts.signIn(namespace: "n", email: "a@x.test", password: "password1", clientAddress: "c")
+                    .sessionUUID)
+        }
+        #expect(
+            await refusal { _ = try await accounts.authenticate(sessionUUID: sessions[0], namespace: nil) }
+                == .invalidSession)
+        for uuid in sessions.dropFirst() + [other.sessionUUID] {
+            _ = try await accounts.authenticate(sessionUUID: uuid, namespace: nil)
+        }
+    }
+}

@@ -12,6 +12,12 @@ extension ConfigKey {
         ConfigKey(
             "tinyhost.session.days", .number(0.00001...36_500), "365",
             "How long a session works after sign-in, in days (fractions allowed)"),
+        ConfigKey(
+            "tinyhost.session.max.per.user", .integer(1...100_000), "100",
+            "Sessions one user may hold; a sign-in beyond it ends the oldest"),
+        ConfigKey(
+            "tinyhost.accounts.max.body.bytes", .integer(1024...(1 << 20)), "65536",
+            "Largest sign-up or sign-in request body (413 beyond)"),
         ConfigKey("tinyhost.password.min.length", .integer(1...1024), "8", "Fewest characters of a new password"),
         ConfigKey("tinyhost.password.max.bytes", .integer(16...4096), "1024", "Most UTF-8 bytes of a password"),
         ConfigKey(
@@ -60,6 +66,8 @@ extension TinyHostSettings {
             throw ConfigError(description: "tinyhost.session.days: missing value")
         }
         sessionLifetimeMillis = max(1, Int64((days * 86_400_000).rounded()))
+        maxSessionsPerUser = try value("tinyhost.session.max.per.user")
+        maxRequestBytes = try value("tinyhost.accounts.max.body.bytes")
         password.minLength = try value("tinyhost.password.min.length")
         password.maxBytes = try value("tinyhost.password.max.bytes")
         if password.minLength > password.maxBytes {

@@ -10,7 +10,9 @@ public protocol TinyHostAccountStore: Sendable {
     /// Replaces a user's password hash (after a change of hashing strength).
     func updatePasswordHash(user: Int64, passwordHash: String) async throws
 
-    func insertSession(_ session: NewTinyHostSession) async throws
+    /// Inserts a session, then deletes the user's oldest sessions beyond `maxPerUser`, in one
+    /// transaction.
+    func insertSession(_ session: NewTinyHostSession, maxPerUser: Int) async throws
     /// The session with this hash and its user, expired or not.
     func session(tokenHash: String) async throws -> (session: TinyHostSession, user: TinyHostUser)?
     /// Returns false when there was no such session.

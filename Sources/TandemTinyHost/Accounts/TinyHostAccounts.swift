@@ -82,11 +82,13 @@ public actor TinyHostAccounts {
         let uuid = SessionToken.generate()
         let now = clock.now()
         let expiresAt = now + settings.sessionLifetimeMillis
+        let maxSessions = settings.maxSessionsPerUser
         try await storage {
             try await $0.insertSession(
                 NewTinyHostSession(
                     tokenHash: SessionToken.hash(uuid), userID: credentials.user.id, createdAt: now,
-                    expiresAt: expiresAt))
+                    expiresAt: expiresAt),
+                maxPerUser: maxSessions)
         }
         let session = TinyHostSession(
             createdAt: TinyHostTime.date(millis: now), expiresAt: TinyHostTime.date(millis: expiresAt))

@@ -5,9 +5,11 @@ public struct TinyHostSettings: Sendable, Equatable {
     public var namespaces: TinyHostNamespaces
     /// How long a session works after sign-in.
     public var sessionLifetimeMillis: Int64 = 365 * 86_400_000
+    /// Sessions one user may hold; a sign-in beyond it ends that user's oldest session.
+    public var maxSessionsPerUser = 100
     public var password = TinyHostPasswordPolicy()
     public var rateLimits = TinyHostRateLimits()
-    /// Largest request body the account routes read.
+    /// Largest request body the account routes read (sign-up, sign-in).
     public var maxRequestBytes = 64 << 10
 
     public init(namespaces: TinyHostNamespaces = .any) {
