@@ -29,10 +29,6 @@ let package = Package(
         .target(name: "TandemCore"),
         .target(name: "TandemTinyBase"),
         .target(
-            name: "TandemTinyHost",
-            dependencies: ["TandemCore", "TandemTinyBase", .product(name: "Logging", package: "swift-log")]
-        ),
-        .target(
             name: "TandemSQLite",
             dependencies: [
                 "TandemCore", "TandemLAN", "TandemAuth", "TandemTinyBase", "TandemTinyHost",
@@ -42,6 +38,13 @@ let package = Package(
         .target(
             name: "TandemAuth",
             dependencies: ["TandemCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "TandemTinyHost",
+            dependencies: [
+                "TandemCore", "TandemAuth", "TandemTinyBase", "CSodium",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "TandemMail",
@@ -111,17 +114,21 @@ let package = Package(
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemTinyBaseTests", dependencies: ["TandemTinyBase"]),
         .testTarget(
-            name: "TandemTinyHostTests",
-            dependencies: [
-                "TandemTinyHost", "TandemTinyBase", "TandemCore", .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .testTarget(
             name: "TandemSQLiteTests",
-            dependencies: ["TandemSQLite", "TandemCore", "TandemAuth", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "TandemSQLite", "TandemCore", "TandemAuth", "TandemTinyHost",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "TandemHoneTests", dependencies: ["TandemHone", "TandemCore"]),
         .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore", "TandemSQLite"]),
+        .testTarget(
+            name: "TandemTinyHostTests",
+            dependencies: [
+                "TandemTinyHost", "TandemTinyBase", "TandemCore", "TandemSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "TandemMailTests",
             dependencies: [
@@ -142,7 +149,8 @@ let package = Package(
             name: "TandemEndToEndTests",
             dependencies: [
                 "TandemServer", "TandemHone", "TandemSDS", "TandemAuth", "TandemClient", "TandemChaos", "TandemBench",
-                "TandemLAN", "TandemMerge", "CSodium", "TandemSQLite", "TandemMail",
+                "TandemLAN", "TandemMerge", "CSodium", "TandemSQLite", "TandemMail", "TandemTinyHost",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

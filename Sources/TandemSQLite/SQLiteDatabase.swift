@@ -97,6 +97,8 @@ public enum SQLiteDatabase {
             }
         }
         migrator.registerMigration("v4 accounts", migrate: AccountsSchema.create)
+        migrator.registerMigration("v5 tinyhost accounts", migrate: TinyHostSchema.create)
+        migrator.registerMigration("v6 tinybase stores", migrate: TinyBaseSchema.create)
         return migrator
     }
 }

@@ -10,6 +10,7 @@ import TandemHone
 import TandemLAN
 import TandemSDS
 import TandemSQLite
+import TandemTinyHost
 import UnixSignals
 
 /// The addresses a running server listens on.
@@ -38,6 +39,10 @@ public struct TandemServer: Sendable {
     public let signalHub: SignalHub
     /// The JotBunker LAN endpoint; nil when `lan.enabled` is false.
     public let lan: LANEndpoint?
+    /// TinyHost's accounts (sign-up, sessions) on the HTTP port; nil when `tinyhost.enabled` is false.
+    public let tinyHostAccounts: TinyHostAccounts?
+    /// The users' TinyBase stores behind `/{namespace}/ws`; nil when `tinyhost.enabled` is false.
+    public let tinyBaseHub: TinyBaseSyncHub?
     let logger: Logger
     let startedAt = ContinuousClock.now
 
@@ -76,6 +81,14 @@ public struct TandemServer: Sendable {
             ? nil : try await SDSTokenAuthority(secret: configuration.sdsSecret, issuer: configuration.sdsIssuer)
         self.signalHub = SignalHub(
             maxPeersPerStore: configuration.limits.maxMembersPerRoom, maxStores: configuration.limits.maxRooms)
+        self.tinyHostAccounts =
+            configuration.tinyHost.isEnabled
+            ? TinyHostAccounts(
+                store: SQLiteTinyHostAccountStore(pool: pool), settings: configuration.tinyHost, logger: logger) : nil
+        self.tinyBaseHub =
+            configuration.tinyHost.isEnabled
+            ? TinyBaseSyncHub(
+                storage: SQLiteTinyBaseStorage(pool: pool), settings: configuration.tinyHost.sync, logger: logger) : nil
         self.lan =
             configuration.lan.isEnabled
             ? try await Self.makeLANEndpoint(configuration.lan, store: SQLiteLANStore(pool: pool), logger: logger) : nil
@@ -136,8 +149,16 @@ public struct TandemServer: Sendable {
         }
 
         let router = Router(context: RelayRequestContext.self)
+        router.add(middleware: FreshConnectionMiddleware())
         addRoutes(to: router)
         if let lan { LANRoutes(endpoint: lan).add(to: router) }
+        if let tinyHostAccounts, let tinyBaseHub {
+            TinyHostAccountRoutes(accounts: tinyHostAccounts).add(to: router)
+            TinyHostSyncRoutes(
+                accounts: tinyHostAccounts, endpoint: TinyBaseSyncEndpoint(hub: tinyBaseHub, logger: logger)
+            )
+            .add(to: router)
+        }
         router.ws("/ws") { inbound, outbound, context in
             await serve(inbound, outbound, context.requestContext.channel)
         }
@@ -182,6 +203,10 @@ public struct TandemServer: Sendable {
                     }))
             services.append(.init(service: AccountsJanitor(service: accounts, logger: logger)))
         }
+        if let tinyHostAccounts {
+            services.append(.init(service: TinyHostSessionJanitor(accounts: tinyHostAccounts, logger: logger)))
+        }
+        if let tinyBaseHub { services.append(.init(service: TinyBaseService(hub: tinyBaseHub))) }
         let relayService = RelayService(relay: relay, retentionDays: configuration.retentionDays, logger: logger)
         if let lan {
             services.append(
@@ -234,7 +259,8 @@ public struct TandemServer: Sendable {
             return HealthReport(
                 status: "ok",
                 uptime: uptime.components.seconds * 1000 + uptime.components.attoseconds / 1_000_000_000_000_000,
-                rooms: relay.roomCount, connections: relay.connections, version: Self.version)
+                rooms: relay.roomCount, connections: relay.connections, version: Self.version,
+                timestamp: TinyHostTime.string(Date()))
         }
         router.get("/") { _, _ in "Tandem relay \(Self.version)\n" }
     }

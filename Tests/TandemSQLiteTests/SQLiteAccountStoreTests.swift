@@ -15,12 +15,12 @@ struct SQLiteAccountStoreTests {
         return (pool, SQLiteAccountStore(pool: pool))
     }
 
-    @Test("migrations are named and append-only: the room logs first, the accounts last")
+    @Test("migrations are named and append-only: the room logs first, the TinyHost accounts last")
     func migrations() throws {
         let (pool, _) = try open()
         let applied = try pool.read { db in try SQLiteDatabase.migrator.appliedMigrations(db) }
         #expect(applied.first == "v1 room logs")
-        #expect(applied.last == "v4 accounts")
+        #expect(applied.last == "v6 tinybase stores")
         let tables = try pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }

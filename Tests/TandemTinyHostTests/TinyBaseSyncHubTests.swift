@@ -55,17 +55,20 @@ final class RecordingConnection: WireConnection {
 
     @Test func aBurstOfChangesIsWrittenInFewTransactionsAndRelayed() async throws {
         let storage = CountingStorage()
-        let hub = TinyBaseSyncHub(storage: storage, logger: Logger(label: "test"))
+        var settings = TinyBaseSyncSettings()
+        settings.heartbeatInterval = .zero
+        let hub = TinyBaseSyncHub(storage: storage, settings: settings, logger: Logger(label: "test"))
         let endpoint = TinyBaseSyncEndpoint(hub: hub, logger: Logger(label: "test"))
         let (writerFrames, writerInput) = AsyncStream<WireFrame>.makeStream()
         let (readerFrames, readerInput) = AsyncStream<WireFrame>.makeStream()
         let writer = RecordingConnection()
         let reader = RecordingConnection()
         let readerTask = Task { await endpoint.serve(storeName: "user-1", inbound: readerFrames, connection: reader) }
-        try await Task.sleep(for: .milliseconds(50))
+        // The server greets a socket it has attached with its content hashes.
+        for _ in 0..<400 where reader.texts.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         let writerTask = Task { await endpoint.serve(storeName: "user-1", inbound: writerFrames, connection: writer) }
         for row in 0..<300 { writerInput.yield(.text(Self.diff(row))) }
-        for _ in 0..<100 where reader.texts.filter({ $0.contains(",3,") }).count < 300 {
+        for _ in 0..<400 where reader.texts.filter({ $0.contains(",3,") }).count < 300 {
             try await Task.sleep(for: .milliseconds(50))
         }
         writerInput.finish()
@@ -88,9 +91,19 @@ final class RecordingConnection: WireConnection {
         let (frames, input) = AsyncStream<WireFrame>.makeStream()
         let connection = RecordingConnection()
         let task = Task { await endpoint.serve(storeName: "user-2", inbound: frames, connection: connection) }
-        for row in 0..<20 { input.yield(.text(Self.diff(row))) }
-        try await Task.sleep(for: .milliseconds(200))
-        let live = try await hub.contentHashes(store: "user-2")
+        let diffs = (0..<20).map { Self.diff($0) }
+        var expected = MergeableStore()
+        var decoder = PayloadDecoder()
+        for diff in diffs {
+            input.yield(.text(diff))
+            if case .contentDiff(let changes) = try decoder.decode(diff)?.message { expected.merge(changes) }
+        }
+        var live = try await hub.contentHashes(store: "user-2")
+        for _ in 0..<400 where live != expected.contentHashes {
+            try await Task.sleep(for: .milliseconds(50))
+            live = try await hub.contentHashes(store: "user-2")
+        }
+        #expect(live == expected.contentHashes)
         input.finish()
         await task.value
         #expect(await hub.openStoreCount == 0)

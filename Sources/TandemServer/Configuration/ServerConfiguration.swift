@@ -2,6 +2,7 @@ import Logging
 import TandemCore
 import TandemLAN
 import TandemSDS
+import TandemTinyHost
 
 /// The server's validated settings. Built once at start-up by `ConfigLoader`.
 public struct ServerConfiguration: Sendable {
@@ -27,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var sdsIssuer: String?
     public var sds: SDSSettings
     public var lan: LANConfiguration
+    /// The TinyHost accounts (and sync) settings, `tinyhost.*`.
+    public var tinyHost: TinyHostSettings
 
     /// Whether tokens go unchecked.
     public var isDevelopmentMode: Bool { authSecret.isEmpty }
@@ -111,6 +114,8 @@ public struct ServerConfiguration: Sendable {
         if lan.isEnabled && lan.port != 0 && (lan.port == httpPort || lan.port == webSocketPort) {
             throw ConfigError(description: "lan.port: must differ from port and ws.port (\(lan.port))")
         }
+
+        tinyHost = try TinyHostSettings(settings)
 
         if authSecret.isEmpty && !isLoopback && !allowInsecure {
             throw ConfigError(

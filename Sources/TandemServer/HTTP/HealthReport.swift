@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// `GET /health`, in the Hone relay's shape.
+/// `GET /health`, in the Hone relay's shape, plus TinyHost's `timestamp`.
 struct HealthReport: ResponseEncodable {
     let status: String
     /// Milliseconds since start.
@@ -8,4 +8,6 @@ struct HealthReport: ResponseEncodable {
     let rooms: Int
     let connections: Int
     let version: String
+    /// Now, ISO-8601 UTC with milliseconds (`2025-01-01T12:00:00.000Z`).
+    let timestamp: String
 }

@@ -76,7 +76,8 @@ actor SyncedStore {
         case .response(let body):
             if let id { requests.resolve(id: id, from: client, body: body) }
         case .getContentHashes:
-            reply(.contentHashes(tables: store.tablesHash, values: store.valuesHash), id: id, to: client)
+            let hashes = SyncMessage.contentHashes(tables: store.tablesHash, values: store.valuesHash)
+            reply(.response(hashes.body), id: id, to: client)
         case .contentHashes(let tables, let values):
             guard (tables, values) != store.contentHashes else { return }
             let transaction = id ?? SyncIDs.transaction()
@@ -218,6 +219,7 @@ actor SyncedStore {
 
     private func startHeartbeat() {
         let interval = settings.heartbeatInterval
+        guard interval > .zero else { return }
         heartbeatTask = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
@@ -232,11 +234,9 @@ actor SyncedStore {
         let date = now()
         var changes = MergeableChanges()
         changes.values["heartbeat"] = LeafStamp(
-            .string(date.formatted(Self.heartbeatFormat)), hlc: clock.next(now: Self.milliseconds(date)))
+            .string(TinyHostTime.string(date)), hlc: clock.next(now: Self.milliseconds(date)))
         apply(changes, from: nil)
     }
-
-    private static let heartbeatFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
 
     // MARK: Saving
 
@@ -271,6 +271,11 @@ actor SyncedStore {
                 }
             }
         }
+    }
+
+    /// Closes every client's socket (server shutdown).
+    func closeClients(_ reason: CloseReason) {
+        for queue in clients.values { queue.close(reason) }
     }
 
     /// Saves now and stops the heartbeat (the store is being closed).

@@ -11,6 +11,8 @@ public struct TinyBaseSyncEndpoint: Sendable {
     /// Close codes, as TinyBase v9.3+ peers use them.
     public enum Close {
         public static let malformed = CloseReason(code: 1007, reason: "tinybase:14")
+        /// Over `maxMessageBytes`: the client falls back to manual sync.
+        public static let tooLarge = CloseReason(code: 1009, reason: "Message too large: use manual sync")
         public static let overflow = CloseReason(code: 1013, reason: "tinybase:15:fragments")
         public static let storeFull = CloseReason(code: 1013, reason: "too many connections to this store")
         public static let unavailable = CloseReason(code: 1011, reason: "store unavailable")
@@ -64,6 +66,10 @@ public struct TinyBaseSyncEndpoint: Sendable {
         var frames = inbound.makeAsyncIterator()
         while let frame = try? await frames.next() {
             guard !queue.isClosed else { continue }
+            guard frame.byteCount <= hub.settings.maxMessageBytes else {
+                queue.close(Close.tooLarge)
+                continue
+            }
             guard case .text(let text) = frame else {
                 queue.close(Close.malformed)
                 continue

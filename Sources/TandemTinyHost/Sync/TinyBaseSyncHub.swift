@@ -7,7 +7,7 @@ import TandemTinyBase
 /// manual sync arrives), shared by all that user's sockets, and saved and dropped from memory when
 /// the last one leaves.
 public actor TinyBaseSyncHub {
-    public let settings: TinyBaseSyncSettings
+    public nonisolated let settings: TinyBaseSyncSettings
     private let storage: any TinyBaseStoreStorage
     private let logger: Logger
     private let now: @Sendable () -> Date
@@ -102,8 +102,14 @@ public actor TinyBaseSyncHub {
         try await withStore(name) { await $0.contentHashes }
     }
 
-    /// Saves every open store (at shutdown).
-    public func saveAll() async {
+    /// Server shutdown: closes every socket with 1001, waits up to `drainTimeout` for them to
+    /// go, and saves every store still open.
+    public func shutDown(drainTimeout: Duration = .seconds(5)) async {
+        for entry in open.values {
+            if let store = try? await entry.loading.value { await store.closeClients(.goingAway) }
+        }
+        let deadline = ContinuousClock.now + drainTimeout
+        while !open.isEmpty, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         for entry in open.values {
             if let store = try? await entry.loading.value { await store.save() }
         }

@@ -6,7 +6,7 @@ public struct TinyBaseSyncSettings: Sendable, Equatable {
     public var maxManualSyncBytes = 64 * 1024 * 1024
     /// Outgoing bytes a client may fall behind by before it is closed as too slow.
     public var maxOutboundBytes = 64 * 1024 * 1024
-    /// How often a store with connected clients sets its `heartbeat` value.
+    /// How often a store with connected clients sets its `heartbeat` value (zero: never).
     public var heartbeatInterval: Duration = .seconds(10)
     /// How long the server waits for a client to answer one of its requests.
     public var requestTimeout: Duration = .seconds(5)

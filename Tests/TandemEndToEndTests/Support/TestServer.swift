@@ -18,7 +18,11 @@ final class TestServer: Sendable {
         _ settings: [String: String] = [:], databasePath: String? = nil, accounts: [String: String]? = nil
     ) async throws -> TestServer {
         let path = databasePath ?? TestServer.temporaryDatabasePath()
-        var overrides: [(String, String)] = [("port", "0"), ("sqlite.path", path), ("ping.interval.seconds", "0")]
+        // TinyHost's Argon2id at libsodium's minimum cost: every server hashes once at start.
+        var overrides: [(String, String)] = [
+            ("port", "0"), ("sqlite.path", path), ("ping.interval.seconds", "0"), ("tinyhost.password.ops", "1"),
+            ("tinyhost.password.memory.kib", "8"),
+        ]
         overrides += settings.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let (configuration, _) = try ConfigLoader.load(
             configPath: nil, searchWorkingDirectory: false, environment: [:], overrides: overrides)

@@ -85,6 +85,11 @@ final class TestSocket: Sendable {
         return object
     }
 
+    /// The next text message as it arrived; nil once the connection has closed.
+    func nextText(timeout: Duration = .seconds(5)) async throws -> String? {
+        try await received.next(timeout: timeout)
+    }
+
     /// The next binary message.
     func nextBinary(timeout: Duration = .seconds(5)) async throws -> [UInt8] {
         guard let bytes = try await binaries.next(timeout: timeout) else {

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// TinyBase's own client code against Tandem. The prebuilt ESM bundles of `createMergeableStore`
+/// and `createWsSynchronizer` are read from a local TinyBase checkout at test time (`TINYBASE_REPO`,
+/// else the tool mirror) and never committed here.
+@Suite("Interop with TinyBase's own client", .timeLimit(.minutes(1)))
+struct TinyBaseInteropTests {
+    /// Released versions whose prebuilt bundles the repository carries, and the tag holding them.
+    static let versions = [("v9.5.1", "9.5.1"), ("v8.5.0", "8.5.0"), ("v6.7.5", "6.7.5")]
+
+    static func bundlePaths(_ version: String) -> [String: String] {
+        [
+            "tinybase.mjs": "docs/pseudo.esm.sh/tinybase@\(version)/index.js",
+            "ws-client.mjs": "docs/pseudo.esm.sh/tinybase@\(version)/synchronizers/synchronizer-ws-client/index.js",
+        ]
+    }
+
+    /// A directory holding the two bundles of a version, or nil when no TinyBase checkout is on this machine.
+    static func bundles(tag: String = "v9.5.1", version: String = "9.5.1") async -> String? {
+        let repository =
+            ProcessInfo.processInfo.environment["TINYBASE_REPO"] ?? "/work/.mirror/tinyplex+tinybase/repo"
+        guard FileManager.default.fileExists(atPath: repository) else { return nil }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tinybase-\(UUID())")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (name, path) in bundlePaths(version) {
+            let file = directory.appendingPathComponent(name)
+            guard FileManager.default.createFile(atPath: file.path, contents: nil),
+                let output = try? FileHandle(forWritingTo: file),
+                await extract(repository: repository, object: "\(tag):\(path)", into: output) == 0
+            else { return nil }
+        }
+        return directory.path
+    }
+
+    /// `git show` of a bundle straight into a file (bundles are larger than a pipe's buffer).
+    static func extract(repository: String, object: String, into output: FileHandle) async -> Int32? {
+        defer { try? output.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "--git-dir=\(repository)", "show", object]
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.terminationStatus
+    }
+
+    static let available: @Sendable () async throws -> Bool = {
+        guard (try? await PythonInteropTests.run(["node", "--experimental-websocket", "-e", "WebSocket"]).status) == 0
+        else { return false }
+        return await bundles() != nil
+    }
+
+    @Test(
+        "TinyBase's createWsSynchronizer syncs through Tandem: convergence, isolation, offline edits, heartbeat, 1009 and manual sync",
+        .enabled("node 20 with WebSocket, or a TinyBase checkout (TINYBASE_REPO or the mirror), is missing", available),
+        arguments: versions)
+    func tinyBaseClient(tag: String, version: String) async throws {
+        let directory = try #require(await Self.bundles(tag: tag, version: version))
+        let server = try await TinyHostSyncTests.start()
+        let script = PythonInteropTests.interop.appendingPathComponent("tinybase_client.mjs").path
+        let (status, output) = try await PythonInteropTests.run([
+            "node", "--experimental-websocket", "--no-warnings", script, server.httpURL, TinyHostSyncTests.namespace,
+            directory,
+        ])
+        #expect(status == 0, "\(output)")
+        let reports = output.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(reports.count == 6, "\(output)")
+        for report in reports { #expect(report["ok"] as? Bool == true, "\(report)") }
+        try await server.stop()
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import Synchronization
+import TandemCore
+import TandemSQLite
+import TandemTinyHost
+import Testing
+
+/// A clock tests move by hand.
+final class ManualClock: Sendable {
+    private let millis = Mutex<Int64>(1_800_000_000_000)
+    var clock: WallClock { WallClock { [self] in millis.withLock { $0 } } }
+    func advance(seconds: Int64) { millis.withLock { $0 += seconds * 1000 } }
+}
+
+/// `TinyHostAccounts` over a fresh SQLite file, a manual clock and libsodium's minimum strength.
+struct TinyHostFixture {
+    let accounts: TinyHostAccounts
+    let pool: DatabasePool
+    let clock: ManualClock
+
+    init(_ configure: (inout TinyHostSettings) throws -> Void = { _ in }) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tandem-tinyhost-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        pool = try SQLiteDatabase.open(path: directory.appendingPathComponent("tinyhost.db").path)
+        var settings = TinyHostSettings()
+        settings.password.strength = .minimum
+        try configure(&settings)
+        clock = ManualClock()
+        accounts = TinyHostAccounts(
+            store: SQLiteTinyHostAccountStore(pool: pool), settings: settings, clock: clock.clock)
+    }
+}
+
+/// Runs `body` and returns the `TinyHostError` it threw, or nil.
+func refusal(_ body: () async throws -> Void) async -> TinyHostError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as TinyHostError {
+        return error
+    } catch {
+        Issue.record("not a TinyHostError: \(error)")
+        return nil
+    }
+}
