@@ -96,7 +96,7 @@ final class AckedSending: @unchecked Sendable {
 
     private func received(_ bytes: ByteBuffer, from index: Int) {
         let view = bytes.readableBytesView
-        if view.firstRange(of: Needles.ack) != nil {
+        if bytes.contains(Needles.ack) {
             let now = Stamps.now()
             acks += 1
             Stamps.scan(view) { sent in
@@ -105,7 +105,7 @@ final class AckedSending: @unchecked Sendable {
             }
             onAck?(index)
             sendNext(index)
-        } else if view.firstRange(of: Needles.error) != nil {
+        } else if bytes.contains(Needles.error) {
             group.errors += 1
             sendNext(index)
         }
