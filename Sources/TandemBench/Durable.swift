@@ -23,14 +23,16 @@ extension Bench {
             (0..<options.senders).map { (room: "\(room)-\($0)", name: "sender-\($0)") }, timeout: .seconds(30)
         ).get()
         let run = AckedSending(group: group, window: options.window, payloadBytes: options.payloadBytes)
+        try await group.onLoop { run.serverPID = serverPID }
         let warmup = UInt64(options.warmupSeconds * 1_000_000)
         let total = UInt64((options.warmupSeconds + options.seconds) * 1_000_000)
         try await run.start(measuredAfter: warmup, stopAfter: total).get()
-        let before = try await group.onLoop { run.before }
         try await loop.scheduleTask(in: .microseconds(Int64(total))) {}.futureResult.get()
-        let (acked, tally, errors) = try await group.onLoop { () -> (UInt64, LatencyTally, UInt64) in
+        // The sample taken when measuring began (after the warm-up) is read at the end, once it exists.
+        let (acked, tally, errors, before) = try await group.onLoop {
+            () -> (UInt64, LatencyTally, UInt64, ProcessSample?) in
             run.stop()
-            return (run.measuredAcks, group.tally, group.errors)
+            return (run.measuredAcks, group.tally, group.errors, run.before)
         }
         let after = serverPID.flatMap(ProcessSample.read)
         try await group.closeAll().get()
