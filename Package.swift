@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "TandemCore", targets: ["TandemCore"]),
         .library(name: "TandemClient", targets: ["TandemClient"]),
         .library(name: "TandemMerge", targets: ["TandemMerge"]),
+        // For the micro-benchmarks package in Benchmarks/.
+        .library(name: "TandemHone", targets: ["TandemHone"]),
+        .library(name: "TandemSQLite", targets: ["TandemSQLite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

@@ -45,8 +45,8 @@ public enum BenchTarget: Sendable, Equatable {
     /// Whether `message`, received before readiness, means the connection is ready.
     func isReady(_ message: ByteBuffer) -> Bool {
         switch self {
-        case .hone: message.readableBytesView.firstRange(of: Needles.joined) != nil
-        case .nats: message.readableBytesView.firstRange(of: Needles.natsPong) != nil
+        case .hone: message.contains(Needles.joined)
+        case .nats: message.contains(Needles.natsPong)
         case .sds: true
         }
     }
@@ -75,7 +75,7 @@ public enum BenchTarget: Sendable, Equatable {
 
     /// nats-server sends PING now and then; an unanswered one ends the connection.
     func keepAliveReply(to message: ByteBuffer) -> ByteBuffer? {
-        guard case .nats = self, message.readableBytesView.firstRange(of: Needles.natsPing) != nil else {
+        guard case .nats = self, message.contains(Needles.natsPing) else {
             return nil
         }
         return ByteBuffer(string: "PONG\r\n")

@@ -23,14 +23,16 @@ extension Bench {
             (0..<options.senders).map { (room: "\(room)-\($0)", name: "sender-\($0)") }, timeout: .seconds(30)
         ).get()
         let run = AckedSending(group: group, window: options.window, payloadBytes: options.payloadBytes)
+        try await group.onLoop { run.serverPID = serverPID }
         let warmup = UInt64(options.warmupSeconds * 1_000_000)
         let total = UInt64((options.warmupSeconds + options.seconds) * 1_000_000)
         try await run.start(measuredAfter: warmup, stopAfter: total).get()
-        let before = try await group.onLoop { run.before }
         try await loop.scheduleTask(in: .microseconds(Int64(total))) {}.futureResult.get()
-        let (acked, tally, errors) = try await group.onLoop { () -> (UInt64, LatencyTally, UInt64) in
+        // The sample taken when measuring began (after the warm-up) is read at the end, once it exists.
+        let (acked, tally, errors, before) = try await group.onLoop {
+            () -> (UInt64, LatencyTally, UInt64, ProcessSample?) in
             run.stop()
-            return (run.measuredAcks, group.tally, group.errors)
+            return (run.measuredAcks, group.tally, group.errors, run.before)
         }
         let after = serverPID.flatMap(ProcessSample.read)
         try await group.closeAll().get()
@@ -96,7 +98,7 @@ final class AckedSending: @unchecked Sendable {
 
     private func received(_ bytes: ByteBuffer, from index: Int) {
         let view = bytes.readableBytesView
-        if view.firstRange(of: Needles.ack) != nil {
+        if bytes.contains(Needles.ack) {
             let now = Stamps.now()
             acks += 1
             Stamps.scan(view) { sent in
@@ -105,7 +107,7 @@ final class AckedSending: @unchecked Sendable {
             }
             onAck?(index)
             sendNext(index)
-        } else if view.firstRange(of: Needles.error) != nil {
+        } else if bytes.contains(Needles.error) {
             group.errors += 1
             sendNext(index)
         }

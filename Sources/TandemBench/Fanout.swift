@@ -84,8 +84,14 @@ private final class FanoutRun: @unchecked Sendable {
             measuring = true
             before = serverPID.flatMap(ProcessSample.read)
         }
-        let due = Int(options.ratePerMember * Double(elapsed) / 1_000_000)
-        for index in group.members.indices where group.members[index].sent < due {
+        let periods = options.ratePerMember * Double(elapsed) / 1_000_000
+        let count = Double(group.members.count)
+        for index in group.members.indices {
+            // Each member is offset by its share of one period, so the members' sends are spread
+            // evenly instead of all falling due in the same tick (a burst that would be measured
+            // as latency).
+            let due = Int(periods + Double(index) / count)
+            guard group.members[index].sent < due else { continue }
             for _ in group.members[index].sent..<due {
                 group.publish(
                     index, payload: Stamps.payload(micros: Stamps.now(), measured: measured, size: options.payloadBytes)

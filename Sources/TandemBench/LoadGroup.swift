@@ -114,7 +114,7 @@ final class LoadGroup: BenchSocketDelegate, @unchecked Sendable {
         } warmup: { _ in
             self.warmupDeliveries += 1
         }
-        if bytes.readableBytesView.firstRange(of: Needles.error) != nil
+        if bytes.contains(Needles.error)
             || bytes.readableBytesView.starts(with: Needles.natsError)
         {
             errors += 1

@@ -1,7 +1,7 @@
 import TandemCore
 
 /// Builds every frame the Hone adapter sends, except relayed messages (stored pre-rendered).
-enum HoneFrames {
+@_spi(Benchmarks) public enum HoneFrames {
     struct Joined: Encodable {
         let type = "joined"
         let room: String
@@ -64,8 +64,14 @@ enum HoneFrames {
                 bufferOverflowed: admission.bufferOverflowed ? true : nil, resync: resync ? true : nil))
     }
 
-    static func ack(id: String, seq: UInt64) -> String {
-        HoneJSON.encode(Ack(id: id, seq: seq))
+    /// `{"id":…,"seq":…,"type":"ack"}`, as the encoder writes it. An id of printable ASCII without
+    /// quotes or backslashes needs no escaping, so the frame is assembled without the encoder.
+    public static func ack(id: String, seq: UInt64) -> String {
+        let plain = id.utf8.allSatisfy {
+            $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\")
+        }
+        guard plain else { return HoneJSON.encode(Ack(id: id, seq: seq)) }
+        return "{\"id\":\"" + id + "\",\"seq\":" + String(seq) + ",\"type\":\"ack\"}"
     }
 
     static func deltas(room: RoomID, _ messages: some Collection<RoomMessage>) -> String {

@@ -47,6 +47,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "durable: senders.") var senders = 4
     @Option(help: "durable: messages in flight per sender.") var window = 64
     @Option(help: "catchup: messages in the room.") var messages = 100_000
+    @Option(help: "catchup: rooms of a live fan-out (--members, --rate) measured alone and during the replay.")
+    var liveRooms = 0
     @Flag(help: "Print only the JSON report.") var json = false
 
     func run() async throws {
@@ -104,9 +106,16 @@ struct BenchCommand: AsyncParsableCommand {
             var options = CatchupOptions()
             options.messages = messages
             options.payloadBytes = payload
+            options.liveRooms = liveRooms
+            options.liveMembers = members
+            options.liveRatePerMember = rate
             reports = [try await Bench.catchup(hone, options, serverPID: serverPID, on: loop)]
         }
         for report in reports where !json && scenario != .ramp { print(report.table() + "\n") }
+        // A ramp prints every step's JSON line; the last one carries the highest clean rate.
+        if scenario == .ramp && json {
+            for step in reports.dropLast() { print(step.json()) }
+        }
         if let last = reports.last { print(last.json()) }
     }
 }

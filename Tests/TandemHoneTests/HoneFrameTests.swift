@@ -2,7 +2,7 @@ import Foundation
 import TandemCore
 import Testing
 
-@testable import TandemHone
+@_spi(Benchmarks) @testable import TandemHone
 
 @Suite("Hone frames")
 struct HoneFrameTests {
@@ -63,6 +63,57 @@ struct HoneFrameTests {
         #expect(object["msgId"] as? String == "m1")
         #expect((object["payload"] as? [String: Any])?["k"] as? [Any] != nil)
         #expect(rendered.components(separatedBy: "\"seq\"").count == 2, "the client's seq is replaced, not duplicated")
+    }
+
+    @Test("a plain message is relayed as the client wrote it, with seq and ts spliced in first")
+    func splicedRendering() throws {
+        let text = #" {"from":"A","to":"broadcast","room":"r","payload":{"k":[1, 2.5e3,null]},"x-extra":"é"} "#
+        let message = try HoneMessage.parse(text, device: DeviceID("A"), room: RoomID("r")).get()
+        guard case .text(let rendered) = message.render(seq: 7, createdAt: 1234) else {
+            Issue.record("not text")
+            return
+        }
+        #expect(
+            rendered
+                == #" {"seq":7,"ts":1234,"from":"A","to":"broadcast","room":"r","payload":{"k":[1, 2.5e3,null]},"x-extra":"é"} "#
+        )
+    }
+
+    @Test(
+        "a message naming an addressing field twice is checked and relayed with the value a dictionary keeps",
+        arguments: [
+            (#"{"from":"A","to":"broadcast","room":"r","from":"B"}"#, "sender_mismatch"),
+            (#"{"from":"A","to":"broadcast","room":"r","fr\u006fm":"B"}"#, "sender_mismatch"),
+            (#"{"from":"A","to":"broadcast","room":"r","room":"s"}"#, "room_mismatch"),
+            (#"{"from":"A","to":"broadcast","room":"r","type":"x","type":"join"}"#, "already_joined"),
+        ])
+    func repeatedAddressingFields(text: String, code: String) {
+        guard case .failure(let error) = HoneMessage.parse(text, device: DeviceID("A"), room: RoomID("r")) else {
+            Issue.record("\(text) accepted")
+            return
+        }
+        #expect(error.code == code)
+    }
+
+    @Test("a repeated from that ends as the joined device is relayed once, as that device")
+    func repeatedSenderRelayedOnce() throws {
+        let text = #"{"from":"B","to":"broadcast","room":"r","from":"A","payload":1}"#
+        let message = try HoneMessage.parse(text, device: DeviceID("A"), room: RoomID("r")).get()
+        guard case .text(let rendered) = message.render(seq: 1, createdAt: 2) else {
+            Issue.record("not text")
+            return
+        }
+        let object = try #require(JSONSerialization.jsonObject(with: Data(rendered.utf8)) as? [String: Any])
+        #expect(object["from"] as? String == "A")
+        #expect(rendered.components(separatedBy: "\"from\"").count == 2)
+    }
+
+    @Test("acks are the encoder's text, with or without characters that need escaping")
+    func ackFrames() {
+        for id in ["m-1", #"a"b"#, "back\\slash", "é", "tab\t"] {
+            #expect(HoneFrames.ack(id: id, seq: 42) == HoneJSON.encode(HoneFrames.Ack(id: id, seq: 42)))
+        }
+        #expect(HoneFrames.ack(id: "m-1", seq: 42) == #"{"id":"m-1","seq":42,"type":"ack"}"#)
     }
 
     @Test("recipients: host, broadcast, or a device id")

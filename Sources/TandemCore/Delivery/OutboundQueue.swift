@@ -125,24 +125,32 @@ public final class OutboundQueue: Outbox, AsyncSequence {
     }
 
     func next() async -> Item? {
-        await withCheckedContinuation { continuation in
+        // A backlog is drained without suspending: the writer only waits when the queue is empty.
+        if let ready = state.withLock({ Self.take(from: &$0) }) { return ready }
+        return await withCheckedContinuation { continuation in
             let item = state.withLock { state -> Item?? in
-                if state.head < state.items.count {
-                    let item = state.items[state.head]
-                    state.head += 1
-                    state.bytes -= Self.size(of: item)
-                    if state.head == state.items.count {
-                        state.items.removeAll(keepingCapacity: true)
-                        state.head = 0
-                    }
-                    return .some(item)
-                }
-                if state.finished { return .some(nil) }
+                if let ready = Self.take(from: &state) { return ready }
                 state.consumer = continuation
                 return .none
             }
             if let item { continuation.resume(returning: item) }
         }
+    }
+
+    /// The next queued item, `.some(nil)` once finished, or nil when the consumer has to wait.
+    private static func take(from state: inout State) -> Item?? {
+        if state.head < state.items.count {
+            let item = state.items[state.head]
+            state.head += 1
+            state.bytes -= size(of: item)
+            if state.head == state.items.count {
+                state.items.removeAll(keepingCapacity: true)
+                state.head = 0
+            }
+            return .some(item)
+        }
+        if state.finished { return .some(nil) }
+        return nil
     }
 
     private static func size(of event: RoomEvent) -> Int {
