@@ -88,13 +88,16 @@ public enum ChaosError: Error, CustomStringConvertible {
 
 /// Loopback ports for servers that must come back on the same port after a restart.
 public enum LoopbackPort {
-    /// A loopback TCP port that was free a moment ago.
+    /// A loopback TCP port that was free a moment ago, chosen below Linux's ephemeral range
+    /// (32768–60999) so that sockets other programs open with port 0 cannot take it between the
+    /// check and a server's (re)start.
     public static func free() throws -> Int {
-        let (bound, address) = withSocket(port: 0) { fd, address, length in
-            bind(fd, address, length) == 0 && getsockname(fd, address, &length) == 0
+        for _ in 0..<200 {
+            let candidate = Int.random(in: 20_000..<32_000)
+            let (bound, _) = withSocket(port: candidate) { fd, address, length in bind(fd, address, length) == 0 }
+            if bound { return candidate }
         }
-        guard bound else { throw ChaosError.noFreePort }
-        return Int(UInt16(bigEndian: address.sin_port))
+        throw ChaosError.noFreePort
     }
 
     /// Whether something accepts TCP connections on `port` of 127.0.0.1.

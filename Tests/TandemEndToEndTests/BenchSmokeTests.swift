@@ -35,8 +35,8 @@ struct BenchSmokeTests {
         var durable = DurableOptions()
         durable.senders = 2
         durable.window = 8
-        durable.warmupSeconds = 0.1
-        durable.seconds = 1.5
+        durable.warmupSeconds = 0
+        durable.seconds = 3
         let acked = try await Bench.durable(.hone(url), durable, serverPID: nil, on: loop)
         #expect(acked.errors == 0, "\(acked.table())")
         #expect((acked.figures["acked_per_second"] ?? 0) > 0 && acked.latency.p50 > 0, "\(acked.table())")

@@ -165,6 +165,13 @@ actor SyncedStore {
             changes.add(valueChanges)
         }
         apply(changes, from: client)
+        // The client lacks something the server has (its own start-up pull may have timed out on a
+        // busy server): announcing makes it pull, as it pulls from any announcer.
+        if store.contentHashes != theirs {
+            send(
+                .contentHashes(tables: store.tablesHash, values: store.valuesHash), id: SyncIDs.transaction(),
+                to: client)
+        }
     }
 
     private func pullAfterAskingHashes(from client: Int, transaction: String) async {

@@ -8,6 +8,7 @@ actor TinyBasePeer {
     let socket: TestSocket
     private(set) var store = MergeableStore()
     private var clock: HLCClock
+    private let requestTimeout: Duration = .seconds(5)
     private var pending: [String: CheckedContinuation<(String, JSONValue)?, Never>] = [:]
     private var syncing = false
     private var reader: Task<Void, Never>?
@@ -168,11 +169,13 @@ actor TinyBasePeer {
         merge(changes)
     }
 
-    /// Sends a request and waits (1 s, as TinyBase) for the first answer.
+    /// Sends a request and waits for the first answer: `requestTimeout`, which TinyBase apps set with
+    /// `createWsSynchronizer`'s third argument (default 1 s; 5 s here, for test runs on a loaded machine).
     private func request(to peer: String, _ message: SyncMessage, transaction: String) async -> (String, JSONValue)? {
         let id = transaction + "." + Self.randomID(4)
+        let timeout = requestTimeout
         let expiry = Task {
-            try? await Task.sleep(for: .seconds(1))
+            try? await Task.sleep(for: timeout)
             self.expire(id)
         }
         defer { expiry.cancel() }
