@@ -80,6 +80,11 @@ struct Serve: AsyncParsableCommand {
             "  Storage    \(configuration.sqlitePath)",
             "  Config     \(file ?? "defaults (no relay.conf)")",
         ]
+        if configuration.tinyHost.isEnabled {
+            lines.append(
+                "  TinyHost   http://\(host):\(ports.http)/{namespace}/sign-up, sign-in; TinyBase sync at "
+                    + "ws://\(host):\(ports.http)/{namespace}/ws?sessionUuid=…")
+        }
         if let accounts, let port = ports.accounts {
             lines.append(contentsOf: Auth.bannerLines(accounts, port: port, file: accountsFile))
         }

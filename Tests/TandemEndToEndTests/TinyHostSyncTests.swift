@@ -228,17 +228,37 @@ struct TinyHostSyncTests {
         try await server.stop()
     }
 
-    @Test("sockets without a valid session are refused before the upgrade")
+    /// Python's websockets client, which reads a close frame sent right after the upgrade.
+    static let closeCodeScript = """
+        import asyncio, sys, websockets
+        async def main():
+            for url in sys.argv[1:]:
+                try:
+                    async with websockets.connect(url) as socket:
+                        await asyncio.wait_for(socket.recv(), 5)
+                    print("open", url)
+                except websockets.ConnectionClosed as closed:
+                    print(closed.rcvd.code, closed.rcvd.reason)
+        asyncio.run(main())
+        """
+
+    @Test(
+        "sockets without a valid session, or in another namespace, are closed with 4401 / 4404 and a reason",
+        .enabled("python3 with the websockets package is not installed", PythonInteropTests.hasWebsockets))
     func badSessions() async throws {
         let server = try await Self.start()
-        let url = "ws://127.0.0.1:\(server.ports.http)/\(Self.namespace)/ws"
-        for suffix in ["", "?sessionUuid=00000000-0000-0000-0000-000000000000", "?sessionUuid=garbage"] {
-            await #expect(throws: (any Error).self) { _ = try await TestSocket.connect(url + suffix) }
-        }
         let session = try await Self.session(server, "ns@example.com")
-        await #expect(throws: (any Error).self) {
-            _ = try await TestSocket.connect("ws://127.0.0.1:\(server.ports.http)/other-app/ws?sessionUuid=\(session)")
-        }
+        let base = "ws://127.0.0.1:\(server.ports.http)"
+        let (status, output) = try await PythonInteropTests.run([
+            "python3", "-c", Self.closeCodeScript, "\(base)/\(Self.namespace)/ws",
+            "\(base)/\(Self.namespace)/ws?sessionUuid=00000000-0000-4000-8000-000000000000",
+            "\(base)/\(Self.namespace)/ws?sessionUuid=garbage", "\(base)/ws-not-a-namespace!/ws?sessionUuid=\(session)",
+            "\(base)/other-app/ws?sessionUuid=\(session)",
+        ])
+        #expect(status == 0, "\(output)")
+        let codes = output.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        #expect(codes == ["4401", "4401", "4401", "4404", "4401"], "\(output)")
+        #expect(output.contains("session_required") && output.contains("invalid_session"), "\(output)")
         try await server.stop()
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import NIOCore
+import TandemCore
 import TandemTinyBase
 import TandemTinyHost
 
@@ -15,17 +16,16 @@ struct TinyHostSyncRoutes: Sendable {
         let accounts = self.accounts
         let endpoint = self.endpoint
         let maxMessage = endpoint.hub.settings.maxMessageBytes
-        router.ws("/:namespace/ws") { request, context in
-            // Refused before the upgrade, so clients see an HTTP 401/404 JSON answer.
-            _ = try await Self.storeName(request, context, accounts)
-            return .upgrade([:])
-        } onUpgrade: { inbound, outbound, context in
+        // The session is checked after the upgrade, so that browsers (which never see an HTTP
+        // status of a failed upgrade) get a close code and a reason.
+        router.ws("/:namespace/ws") { inbound, outbound, context in
             let connection = WebSocketWireConnection(outbound: outbound, channel: context.requestContext.channel)
-            guard
-                let store = try? await Self.storeName(
-                    context.request, context.requestContext, accounts)
-            else {
-                try? await connection.close(code: 4001, reason: "invalid or expired session")
+            let store: String
+            do throws(TinyHostError) {
+                store = try await Self.storeName(context.request, context.requestContext, accounts)
+            } catch {
+                let refusal = Self.closeReason(error)
+                try? await connection.close(code: refusal.code, reason: refusal.reason)
                 return
             }
             await endpoint.serve(
@@ -53,6 +53,21 @@ struct TinyHostSyncRoutes: Sendable {
                     body: .init(byteBuffer: ByteBuffer(string: body)))
             }
         }
+    }
+
+    /// How a socket without a usable session is closed: 4401 (no, unknown, ended or expired
+    /// session), 4404 (namespace not served), 4400 otherwise; the reason is the JSON error's code
+    /// and message.
+    static func closeReason(_ error: TinyHostError) -> CloseReason {
+        let code: UInt16 =
+            switch error.status {
+            case 401: 4401
+            case 404: 4404
+            case 429, 503: 4429
+            default: 4400
+            }
+        return CloseReason(
+            code: code, reason: String(decoding: "\(error.code): \(error.message)".utf8.prefix(120), as: UTF8.self))
     }
 
     /// The store of the session's user, checking the namespace and the session.
