@@ -64,7 +64,7 @@ public struct LANEndpoint: Sendable {
         var session = LANSession(secret: secret, nonces: nonces)
         var peer: LANPeer?
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await Self.writeAll(queue, to: connection) }
+            group.addTask { await queue.writeFrames(to: connection) }
             group.addTask {
                 guard await queue.closed() != nil else { return }
                 // A peer that does not answer the close frame is dropped.
@@ -143,19 +143,6 @@ public struct LANEndpoint: Sendable {
         String(decoding: (try? JSONEncoder().encode(message)) ?? Data(), as: UTF8.self)
     }
 
-    private static func writeAll(_ queue: OutboundQueue, to connection: some WireConnection) async {
-        do {
-            for await item in queue {
-                switch item {
-                case .frame(let frame): try await connection.send(frame)
-                case .close(let reason): try await connection.close(code: reason.code, reason: reason.reason)
-                case .event: continue
-                }
-            }
-        } catch {
-            // The socket is gone; the reader ends too.
-        }
-    }
 }
 
 extension Logger {

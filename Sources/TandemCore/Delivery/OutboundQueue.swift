@@ -181,3 +181,21 @@ public final class OutboundQueue: Outbox, AsyncSequence {
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(queue: self) }
 }
+
+extension OutboundQueue {
+    /// Writes the queue's frames and its closing to `connection` until the queue ends, for
+    /// adapters whose connections receive no room events. Ends early when the socket is gone.
+    public func writeFrames(to connection: some WireConnection) async {
+        do {
+            for await item in self {
+                switch item {
+                case .frame(let frame): try await connection.send(frame)
+                case .close(let reason): try await connection.close(code: reason.code, reason: reason.reason)
+                case .event: continue
+                }
+            }
+        } catch {
+            // The socket is gone; its reader ends too.
+        }
+    }
+}

@@ -89,16 +89,20 @@ enum TinyHostRequest {
         throw .sessionRequired
     }
 
-    /// Decodes a JSON object of at most `limit` bytes. A field of the wrong type is
-    /// `invalidField`; anything that is not a JSON object is `invalidJSON`.
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int) async throws(TinyHostError) -> T {
+    /// The whole body, at most `limit` bytes (`bodyTooLarge` beyond).
+    static func body(_ request: Request, limit: Int) async throws(TinyHostError) -> ByteBuffer {
         var request = request
-        let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: limit)
+            return try await request.collectBody(upTo: limit)
         } catch {
             throw .bodyTooLarge(limit: limit)
         }
+    }
+
+    /// Decodes a JSON object of at most `limit` bytes. A field of the wrong type is
+    /// `invalidField`; anything that is not a JSON object is `invalidJSON`.
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int) async throws(TinyHostError) -> T {
+        let body = try await self.body(request, limit: limit)
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))
         } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {

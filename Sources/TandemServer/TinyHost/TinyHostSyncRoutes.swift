@@ -81,13 +81,7 @@ struct TinyHostSyncRoutes: Sendable {
 
     /// `{"mergeableContent": [[tables…], [values…]]}`, read with the same rules as the WebSocket.
     private static func content(_ request: Request, limit: Int) async throws(TinyHostError) -> MergeableChanges {
-        var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: limit)
-        } catch {
-            throw .bodyTooLarge(limit: limit)
-        }
+        let body = try await TinyHostRequest.body(request, limit: limit)
         guard let json = JSONValue.parse(Data(buffer: body)), let object = json.objectValue else {
             throw .invalidJSON
         }

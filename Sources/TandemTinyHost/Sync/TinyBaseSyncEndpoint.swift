@@ -45,7 +45,7 @@ public struct TinyBaseSyncEndpoint: Sendable {
             return
         }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await Self.writeAll(queue, connection) }
+            group.addTask { await queue.writeFrames(to: connection) }
             group.addTask {
                 guard await queue.closed() != nil else { return }
                 try? await Task.sleep(for: .seconds(5))
@@ -83,20 +83,6 @@ public struct TinyBaseSyncEndpoint: Sendable {
                 continue
             }
             if let decoded { await store.receive(decoded, from: client) }
-        }
-    }
-
-    private static func writeAll(_ queue: OutboundQueue, _ connection: some WireConnection) async {
-        do {
-            for await item in queue {
-                switch item {
-                case .frame(let frame): try await connection.send(frame)
-                case .close(let reason): try await connection.close(code: reason.code, reason: reason.reason)
-                case .event: continue
-                }
-            }
-        } catch {
-            return
         }
     }
 }
