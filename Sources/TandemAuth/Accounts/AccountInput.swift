@@ -2,24 +2,15 @@ import Foundation
 
 /// Checks on what clients send, with errors that name the parameter and the rule.
 enum AccountInput {
-    static let maxEmailLength = 254
     static let maxDeviceNameLength = 255
     static let maxPlatformLength = 50
     static let maxProjectKeyLength = 255
 
-    /// A lower-cased address of the form `local@domain.tld`, without spaces, control characters
-    /// or angle brackets (which would let it break out of a mail header).
+    /// A lower-cased address of the form `local@domain.tld` (`EmailAddress.normalized`): no
+    /// spaces, control characters or angle brackets, which would let it break out of a mail header.
     static func email(_ raw: String?) throws(AccountError) -> String {
         guard let raw, !raw.isEmpty else { throw .missingParameter("email") }
-        let email = raw.trimmingCharacters(in: .whitespaces).lowercased()
-        guard email.utf8.count <= maxEmailLength,
-            !email.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0 == "\u{7f}" }),
-            !email.contains("<"), !email.contains(">"), !email.contains(","), !email.contains(";")
-        else { throw .invalidEmail }
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-            !parts[1].hasSuffix("."), !parts[1].contains("..")
-        else { throw .invalidEmail }
+        guard let email = EmailAddress.normalized(raw) else { throw .invalidEmail }
         return email
     }
 

@@ -1,24 +1,14 @@
 import Foundation
+import TandemAuth
 
 /// Checks on what clients send.
 enum TinyHostInput {
-    static let maxEmailLength = 254
-
-    /// Trimmed, lower-cased `local@domain.tld` without spaces, control characters or brackets.
+    /// Trimmed, lower-cased `local@domain.tld` (`EmailAddress.normalized`).
     static func email(_ raw: String?) throws(TinyHostError) -> String {
-        guard let raw else { throw .missingField("email") }
-        let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        guard !email.isEmpty else { throw .missingField("email") }
-        guard email.utf8.count <= maxEmailLength,
-            !email.unicodeScalars.contains(where: {
-                $0.properties.isWhitespace || $0.value < 0x20 || $0 == "\u{7f}"
-                    || "<>,;\"()[]\\".unicodeScalars.contains($0)
-            })
-        else { throw .invalidEmail }
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-            !parts[1].hasSuffix("."), !parts[1].contains("..")
-        else { throw .invalidEmail }
+        guard let raw, !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw .missingField("email")
+        }
+        guard let email = EmailAddress.normalized(raw) else { throw .invalidEmail }
         return email
     }
 
