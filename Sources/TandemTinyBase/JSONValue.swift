@@ -17,8 +17,11 @@ public enum JSONValue: Sendable, Equatable {
 
     /// Parses JSON bytes; nil when they are not valid JSON.
     public static func parse(_ data: Data) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: data)
+        try? decoder.decode(JSONValue.self, from: data)
     }
+
+    /// One decoder for every frame (it holds no per-call state).
+    private static let decoder = JSONDecoder()
 
     public var stringValue: String? {
         if case .string(let string) = self { return string }

@@ -38,9 +38,7 @@ actor SyncedStore {
         clock.seen(content.latestHLC, now: Self.milliseconds(now()))
     }
 
-    var clientCount: Int { clients.count }
     var contentHashes: (tables: UInt32, values: UInt32) { store.contentHashes }
-    var content: MergeableStore { store }
 
     // MARK: Clients
 
@@ -77,7 +75,7 @@ actor SyncedStore {
             if let id { requests.resolve(id: id, from: client, body: body) }
         case .getContentHashes:
             let hashes = SyncMessage.contentHashes(tables: store.tablesHash, values: store.valuesHash)
-            reply(.response(hashes.body), id: id, to: client)
+            send(.response(hashes.body), id: id, to: client)
         case .contentHashes(let tables, let values):
             guard (tables, values) != store.contentHashes else { return }
             let transaction = id ?? SyncIDs.transaction()
@@ -86,44 +84,42 @@ actor SyncedStore {
             apply(changes, from: client)
         case .getTableDiff(let hashes):
             let (newTables, differing) = store.tableDiff(hashes)
-            reply(.response(.array([WireCodec.tablesJSON(newTables), WireCodec.json(differing)])), id: id, to: client)
+            send(.response(.array([WireCodec.tablesJSON(newTables), WireCodec.json(differing)])), id: id, to: client)
         case .getRowDiff(let hashes):
             let (newRows, differing) = store.rowDiff(hashes)
-            reply(.response(.array([WireCodec.tablesJSON(newRows), WireCodec.json(differing)])), id: id, to: client)
+            send(.response(.array([WireCodec.tablesJSON(newRows), WireCodec.json(differing)])), id: id, to: client)
         case .getCellDiff(let hashes):
-            reply(.response(WireCodec.tablesJSON(store.cellDiff(hashes))), id: id, to: client)
+            send(.response(WireCodec.tablesJSON(store.cellDiff(hashes))), id: id, to: client)
         case .getValueDiff(let hashes):
-            reply(.response(WireCodec.valuesJSON(store.valueDiff(hashes))), id: id, to: client)
+            send(.response(WireCodec.valuesJSON(store.valueDiff(hashes))), id: id, to: client)
         }
     }
 
     /// Merges a client's whole content (manual sync) and returns the store's content after it.
-    func mergeContent(_ changes: MergeableChanges) throws(FutureStamp) -> MergeableStore {
-        try check(changes)
-        apply(changes, from: nil)
+    func mergeContent(_ changes: MergeableChanges) throws(TinyBaseSyncError) -> MergeableStore {
+        try merge(changes, from: nil)
         return store
     }
 
     // MARK: Merging
 
-    /// Stamps more than five minutes ahead are refused, as TinyBase v9.3+ peers refuse them.
-    struct FutureStamp: Error {}
-
-    private func check(_ changes: MergeableChanges) throws(FutureStamp) {
-        let maxTime = Self.milliseconds(now()) + HLC.maxFutureMilliseconds
-        guard HLC.isAcceptable(changes.latestHLC, maxTime: maxTime) else { throw FutureStamp() }
+    /// Merges changes from a client frame or the server's own writes; changes with a stamp more
+    /// than five minutes ahead are dropped whole, as TinyBase v9.3+ peers drop them.
+    private func apply(_ changes: MergeableChanges, from source: Int?) {
+        do {
+            try merge(changes, from: source)
+        } catch {
+            logger.debug("changes with a stamp over five minutes ahead dropped", metadata: ["store": "\(name)"])
+        }
     }
 
     /// Merges changes; what won is sent to every other client and queued for saving.
-    private func apply(_ changes: MergeableChanges, from source: Int?) {
-        do {
-            try check(changes)
-        } catch {
-            logger.debug("changes with a stamp over five minutes ahead dropped", metadata: ["store": "\(name)"])
-            return
-        }
+    private func merge(_ changes: MergeableChanges, from source: Int?) throws(TinyBaseSyncError) {
+        let latest = changes.latestHLC
+        let nowMillis = Self.milliseconds(now())
+        guard HLC.isAcceptable(latest, maxTime: nowMillis + HLC.maxFutureMilliseconds) else { throw .futureStamp }
         let applied = store.merge(changes)
-        clock.seen(changes.latestHLC, now: Self.milliseconds(now()))
+        clock.seen(latest, now: nowMillis)
         guard !applied.isEmpty else { return }
         let frame = SyncFrame(
             peer: SyncFrame.serverID, requestID: SyncIDs.transaction(), message: .contentDiff(applied))
@@ -212,10 +208,6 @@ actor SyncedStore {
     }
 
     // MARK: Sending
-
-    private func reply(_ message: SyncMessage, id: String?, to client: Int) {
-        send(message, id: id, to: client)
-    }
 
     private func send(_ message: SyncMessage, id: String?, to client: Int) {
         let frame = SyncFrame(peer: SyncFrame.serverID, requestID: id, message: message)

@@ -88,13 +88,7 @@ public actor TinyBaseSyncHub {
     /// Merges a client's whole content into the user's store (manual sync) and returns the
     /// content after the merge, as `getMergeableContent()` shows it.
     public func manualSync(store name: String, content: MergeableChanges) async throws -> JSONValue {
-        try await withStore(name) { store in
-            do {
-                return try await store.mergeContent(content).contentJSON
-            } catch {
-                throw TinyBaseSyncError.futureStamp
-            }
-        }
+        try await withStore(name) { try await $0.mergeContent(content).contentJSON }
     }
 
     /// Content hashes of a store (loading it if it is not open).
