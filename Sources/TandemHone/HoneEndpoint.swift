@@ -110,13 +110,7 @@ public struct HoneEndpoint: Sendable {
             } else {
                 for message in admission.buffered { try await connection.send(message.body) }
             }
-            for await item in queue {
-                switch item {
-                case .event(let event): try await connection.send(HoneFrames.event(event))
-                case .frame(let frame): try await connection.send(frame)
-                case .close(let reason): try await connection.close(code: reason.code, reason: reason.reason)
-                }
-            }
+            try await queue.write(to: connection, rendering: HoneFrames.event)
         } catch {
             // The socket is gone; the reader sees the end of input and leaves the room.
             logger.debug("write failed", metadata: ["error": "\(error)"])

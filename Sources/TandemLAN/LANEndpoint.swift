@@ -64,7 +64,7 @@ public struct LANEndpoint: Sendable {
         var session = LANSession(secret: secret, nonces: nonces)
         var peer: LANPeer?
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await queue.writeFrames(to: connection) }
+            group.addTask { try? await queue.write(to: connection) }
             group.addTask {
                 guard await queue.closed() != nil else { return }
                 // A peer that does not answer the close frame is dropped.

@@ -96,13 +96,11 @@ public struct SDSEndpoint: Sendable {
                 try await replay(
                     room: room, device: device, after: admission.prunedThrough, through: admission.roomSeq, connection)
             }
-            for await item in queue {
-                switch item {
-                case .event(.message(let message)): try await connection.send(message.body)
-                case .event(.transient(_, _, let frame)): try await connection.send(frame)
-                case .event: continue  // SDS has no membership events on the wire
-                case .frame(let frame): try await connection.send(frame)
-                case .close(let reason): try await connection.close(code: reason.code, reason: reason.reason)
+            try await queue.write(to: connection) { event in
+                switch event {
+                case .message(let message): message.body
+                case .transient(_, _, let frame): frame
+                case .peerJoined, .peerLeft, .hostChanged: nil  // SDS has no membership events on the wire
                 }
             }
         } catch {

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import TandemCore
@@ -82,5 +83,40 @@ struct LimitTests {
             await reader.value == [
                 .frame(.text("a")), .frame(.text("b")), .close(CloseReason(code: 4000, reason: "done")),
             ])
+    }
+
+    @Test("a transport's ready handler fires once per wait, and takeReady hands out what is queued in order")
+    func readyHandler() {
+        let queue = OutboundQueue(maxBytes: 1000)
+        let wakes = Mutex(0)
+        #expect(queue.takeReady(maxBytes: 100) == [])
+        queue.whenReady { wakes.withLock { $0 += 1 } }
+        #expect(wakes.withLock { $0 } == 0)
+        queue.send(.text("a"))
+        queue.send(.text("b"))
+        #expect(wakes.withLock { $0 } == 1)
+        #expect(queue.takeReady(maxBytes: 100) == [.frame(.text("a")), .frame(.text("b"))])
+        // Items already waiting: the handler runs at once.
+        queue.send(.text("c"))
+        queue.whenReady { wakes.withLock { $0 += 1 } }
+        #expect(wakes.withLock { $0 } == 2)
+        queue.close(CloseReason(code: 4000, reason: "done"))
+        #expect(
+            queue.takeReady(maxBytes: 100) == [.frame(.text("c")), .close(CloseReason(code: 4000, reason: "done"))])
+    }
+
+    @Test("takeReady stops at its byte bound but always takes one item; finishing wakes the transport and ends it")
+    func takeReadyBoundsAndFinish() {
+        let queue = OutboundQueue(maxBytes: 1000)
+        queue.send(.text("123456"))
+        queue.send(.text("12"))
+        queue.send(.text("3"))
+        #expect(queue.takeReady(maxBytes: 4) == [.frame(.text("123456"))])
+        #expect(queue.takeReady(maxBytes: 4) == [.frame(.text("12")), .frame(.text("3"))])
+        let woken = Mutex(false)
+        queue.whenReady { woken.withLock { $0 = true } }
+        queue.finish()
+        #expect(woken.withLock { $0 })
+        #expect(queue.takeReady(maxBytes: 4) == nil)
     }
 }

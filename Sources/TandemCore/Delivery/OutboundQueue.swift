@@ -19,9 +19,27 @@ public final class OutboundQueue: Outbox, AsyncSequence {
         var bytes = 0
         var closed = false
         var finished = false
+        /// A writer task waiting for the next item (handed to it directly).
         var consumer: CheckedContinuation<Item?, Never>?
+        /// A transport waiting to be told that items are ready (see `whenReady`).
+        var readyHandler: (@Sendable () -> Void)?
         var closeReason: CloseReason?
         var closeWatchers: [CheckedContinuation<CloseReason?, Never>] = []
+    }
+
+    /// Who to wake after an item was queued, run outside the lock.
+    private enum Wake {
+        case none
+        case consumer(CheckedContinuation<Item?, Never>, Item)
+        case handler(@Sendable () -> Void)
+
+        func run() {
+            switch self {
+            case .none: break
+            case .consumer(let consumer, let item): consumer.resume(returning: item)
+            case .handler(let handler): handler()
+            }
+        }
     }
 
     public let maxBytes: Int
@@ -42,14 +60,14 @@ public final class OutboundQueue: Outbox, AsyncSequence {
 
     public func close(_ reason: CloseReason) {
         var watchers: [CheckedContinuation<CloseReason?, Never>] = []
-        let consumer = state.withLock { state -> CheckedContinuation<Item?, Never>? in
-            guard !state.closed else { return nil }
+        let wake = state.withLock { state -> Wake in
+            guard !state.closed else { return .none }
             state.closed = true
             state.closeReason = reason
             swap(&watchers, &state.closeWatchers)
             return enqueue(.close(reason), bytes: 0, into: &state)
         }
-        consumer?.resume(returning: .close(reason))
+        wake.run()
         for watcher in watchers { watcher.resume(returning: reason) }
     }
 
@@ -69,17 +87,21 @@ public final class OutboundQueue: Outbox, AsyncSequence {
     public func finish() {
         var watchers: [CheckedContinuation<CloseReason?, Never>] = []
         defer { for watcher in watchers { watcher.resume(returning: nil) } }
-        let consumer = state.withLock { state -> CheckedContinuation<Item?, Never>? in
+        let (consumer, handler) = state.withLock { state in
             swap(&watchers, &state.closeWatchers)
             state.closed = true
             state.finished = true
             state.items = []
             state.head = 0
             state.bytes = 0
-            defer { state.consumer = nil }
-            return state.consumer
+            defer {
+                state.consumer = nil
+                state.readyHandler = nil
+            }
+            return (state.consumer, state.readyHandler)
         }
         consumer?.resume(returning: nil)
+        handler?()
     }
 
     /// Whether the queue accepts no more items.
@@ -91,17 +113,42 @@ public final class OutboundQueue: Outbox, AsyncSequence {
     /// Bytes waiting to be written.
     public var queuedBytes: Int { state.withLock { $0.bytes } }
 
+    /// Takes what is queued now, in order, up to `maxBytes` of payload (at least one item), without
+    /// waiting: empty when nothing is, nil once the queue is finished. For transports that write
+    /// from their own thread; together with `whenReady` it replaces iterating the queue.
+    public func takeReady(maxBytes: Int) -> [Item]? {
+        state.withLock { state in
+            var batch: [Item] = []
+            var bytes = 0
+            while bytes < maxBytes || batch.isEmpty, case let item?? = Self.take(from: &state) {
+                batch.append(item)
+                bytes += Self.size(of: item)
+                if case .close = item { break }
+            }
+            return batch.isEmpty && state.finished ? nil : batch
+        }
+    }
+
+    /// Calls `handler` once, on the thread that queues the next item or finishes the queue; at once
+    /// if an item is already waiting or the queue is finished.
+    public func whenReady(_ handler: @escaping @Sendable () -> Void) {
+        let now = state.withLock { state -> Bool in
+            if state.head < state.items.count || state.finished { return true }
+            state.readyHandler = handler
+            return false
+        }
+        if now { handler() }
+    }
+
     private func push(_ item: Item, bytes: Int) {
-        var overflow = false
         var watchers: [CheckedContinuation<CloseReason?, Never>] = []
         defer { for watcher in watchers { watcher.resume(returning: .slowConsumer) } }
-        let consumer = state.withLock { state -> CheckedContinuation<Item?, Never>? in
-            guard !state.closed else { return nil }
+        let wake = state.withLock { state -> Wake in
+            guard !state.closed else { return .none }
             if state.bytes + bytes > maxBytes {
                 state.closed = true
                 state.closeReason = .slowConsumer
                 swap(&watchers, &state.closeWatchers)
-                overflow = true
                 // Drop the backlog: the client catches up from storage with lastSeq.
                 state.items = []
                 state.head = 0
@@ -110,18 +157,20 @@ public final class OutboundQueue: Outbox, AsyncSequence {
             }
             return enqueue(item, bytes: bytes, into: &state)
         }
-        consumer?.resume(returning: overflow ? .close(.slowConsumer) : item)
+        wake.run()
     }
 
-    /// Appends, or hands the item straight to a waiting consumer (returned for resuming outside the lock).
-    private func enqueue(_ item: Item, bytes: Int, into state: inout State) -> CheckedContinuation<Item?, Never>? {
+    /// Hands the item straight to a waiting writer task, or appends it and takes the ready handler.
+    private func enqueue(_ item: Item, bytes: Int, into state: inout State) -> Wake {
         if let consumer = state.consumer {
             state.consumer = nil
-            return consumer
+            return .consumer(consumer, item)
         }
         state.items.append(item)
         state.bytes += bytes
-        return nil
+        guard let handler = state.readyHandler else { return .none }
+        state.readyHandler = nil
+        return .handler(handler)
     }
 
     func next() async -> Item? {
@@ -183,19 +232,17 @@ public final class OutboundQueue: Outbox, AsyncSequence {
 }
 
 extension OutboundQueue {
-    /// Writes the queue's frames and its closing to `connection` until the queue ends, for
-    /// adapters whose connections receive no room events. Ends early when the socket is gone.
-    public func writeFrames(to connection: some WireConnection) async {
-        do {
-            for await item in self {
-                switch item {
-                case .frame(let frame): try await connection.send(frame)
-                case .close(let reason): try await connection.close(code: reason.code, reason: reason.reason)
-                case .event: continue
-                }
-            }
-        } catch {
-            // The socket is gone; its reader ends too.
+    /// Most payload bytes handed to the transport in one write.
+    public static let writeBatchBytes = 256 << 10
+
+    /// Writes the queue's items to `connection` until the queue ends (see `WireConnection.stream`),
+    /// then the closing, if the queue was closed. Throws when the socket is gone.
+    public func write(
+        to connection: some WireConnection,
+        rendering render: @escaping @Sendable (RoomEvent) -> WireFrame? = { _ in nil }
+    ) async throws {
+        if let reason = try await connection.stream(self, rendering: render) {
+            try await connection.close(code: reason.code, reason: reason.reason)
         }
     }
 }

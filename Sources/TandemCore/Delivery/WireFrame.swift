@@ -15,10 +15,30 @@ public enum WireFrame: Sendable, Equatable {
 /// The sending half of one client connection, implemented by the server over its WebSocket library.
 public protocol WireConnection: Sendable {
     func send(_ frame: WireFrame) async throws
+    /// Writes `queue`'s frames as they are queued, room events as `render` makes them (nil: nothing
+    /// on the wire), until the queue's close item (returned, not yet sent) or its end (nil).
+    func stream(_ queue: OutboundQueue, rendering render: @escaping @Sendable (RoomEvent) -> WireFrame?)
+        async throws -> CloseReason?
     /// Sends a close frame; the connection ends when the peer answers or the transport times out.
     func close(code: UInt16, reason: String) async throws
     /// Drops the transport at once, for a peer that does not read its close frame.
     func abort()
+}
+
+extension WireConnection {
+    /// Writes from a task, one frame at a time; transports with their own threads do better.
+    public func stream(_ queue: OutboundQueue, rendering render: @escaping @Sendable (RoomEvent) -> WireFrame?)
+        async throws -> CloseReason?
+    {
+        for await item in queue {
+            switch item {
+            case .event(let event): if let frame = render(event) { try await send(frame) }
+            case .frame(let frame): try await send(frame)
+            case .close(let reason): return reason
+            }
+        }
+        return nil
+    }
 }
 
 /// Why the server closes a connection: a WebSocket close code and a short reason.

@@ -3,7 +3,11 @@ import NIOCore
 import NIOWebSocket
 import TandemCore
 
-/// `WireConnection` over a Hummingbird WebSocket writer.
+/// `WireConnection` over a Hummingbird WebSocket channel.
+///
+/// Data frames are written to the channel directly, on its event loop, so a connection's queued
+/// frames go out in one loop turn with one flush; Hummingbird's outbound writer keeps the control
+/// frames (pong, close). A close is only sent after every data frame before it was written.
 struct WebSocketWireConnection: WireConnection {
     let outbound: WebSocketOutboundWriter
     let channel: any Channel
@@ -12,15 +16,87 @@ struct WebSocketWireConnection: WireConnection {
         channel.close(promise: nil)
     }
 
+    /// Writes and flushes `frame`; returns once it is written to the socket, so a peer that does
+    /// not read holds the sender back.
     func send(_ frame: WireFrame) async throws {
-        switch frame {
-        case .text(let text): try await outbound.write(.text(text))
-        case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
-        }
+        try await channel.writeAndFlush(Self.webSocketFrame(frame, allocator: channel.allocator)).get()
+    }
+
+    func stream(_ queue: OutboundQueue, rendering render: @escaping @Sendable (RoomEvent) -> WireFrame?)
+        async throws -> CloseReason?
+    {
+        let writer = ChannelQueueWriter(channel: channel, queue: queue, render: render)
+        channel.eventLoop.execute { writer.drain() }
+        return try await writer.done.futureResult.get()
     }
 
     func close(code: UInt16, reason: String) async throws {
         try await outbound.close(WebSocketErrorCode(codeNumber: Int(code)), reason: reason)
+    }
+
+    static func webSocketFrame(_ frame: WireFrame, allocator: ByteBufferAllocator) -> WebSocketFrame {
+        switch frame {
+        case .text(let text): WebSocketFrame(fin: true, opcode: .text, data: allocator.buffer(string: text))
+        case .binary(let bytes): WebSocketFrame(fin: true, opcode: .binary, data: allocator.buffer(bytes: bytes))
+        }
+    }
+}
+
+/// Moves one connection's outbound queue onto its channel from the channel's event loop: each time
+/// items are queued, one loop turn writes all of them and flushes once. While the socket is not
+/// writable nothing more is taken (the queue's byte bound then closes a peer that stopped reading).
+/// `drain` runs only on the event loop, and only one drain is pending at a time.
+private final class ChannelQueueWriter: Sendable {
+    let channel: any Channel
+    let queue: OutboundQueue
+    let render: @Sendable (RoomEvent) -> WireFrame?
+    /// Succeeds with the queue's close reason (nil: the queue finished); fails when the channel closed.
+    let done: EventLoopPromise<CloseReason?>
+
+    init(channel: any Channel, queue: OutboundQueue, render: @escaping @Sendable (RoomEvent) -> WireFrame?) {
+        self.channel = channel
+        self.queue = queue
+        self.render = render
+        self.done = channel.eventLoop.makePromise()
+    }
+
+    func drain() {
+        channel.eventLoop.preconditionInEventLoop()
+        let allocator = channel.allocator
+        while true {
+            guard channel.isActive else { return done.fail(ChannelError.ioOnClosedChannel) }
+            guard let batch = queue.takeReady(maxBytes: OutboundQueue.writeBatchBytes) else {
+                return done.succeed(nil)
+            }
+            if batch.isEmpty {
+                let eventLoop = channel.eventLoop
+                return queue.whenReady { eventLoop.execute { self.drain() } }
+            }
+            var closing: CloseReason?
+            var frames: [WebSocketFrame] = []
+            frames.reserveCapacity(batch.count)
+            for item in batch {
+                switch item {
+                case .event(let event):
+                    if let frame = render(event) {
+                        frames.append(WebSocketWireConnection.webSocketFrame(frame, allocator: allocator))
+                    }
+                case .frame(let frame):
+                    frames.append(WebSocketWireConnection.webSocketFrame(frame, allocator: allocator))
+                case .close(let reason): closing = reason
+                }
+            }
+            let lastWritten = frames.isEmpty ? nil : channel.eventLoop.makePromise(of: Void.self)
+            for (index, frame) in frames.enumerated() {
+                channel.write(frame, promise: index == frames.count - 1 ? lastWritten : nil)
+            }
+            channel.flush()
+            if let closing { return done.succeed(closing) }
+            if let lastWritten, !channel.isWritable {
+                // Continue once the socket took this batch (or failed: then the channel is closed).
+                return lastWritten.futureResult.whenComplete { _ in self.drain() }
+            }
+        }
     }
 }
 

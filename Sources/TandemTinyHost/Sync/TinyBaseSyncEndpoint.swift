@@ -45,7 +45,7 @@ public struct TinyBaseSyncEndpoint: Sendable {
             return
         }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await queue.writeFrames(to: connection) }
+            group.addTask { try? await queue.write(to: connection) }
             group.addTask {
                 guard await queue.closed() != nil else { return }
                 try? await Task.sleep(for: .seconds(5))
