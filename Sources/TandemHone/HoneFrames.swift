@@ -15,25 +15,6 @@ import TandemCore
         let resync: Bool?
     }
 
-    struct Ack: Encodable {
-        let type = "ack"
-        let id: String
-        let seq: UInt64
-    }
-
-    struct Deltas: Encodable {
-        struct Delta: Encodable {
-            let seq: UInt64
-            let deviceId: String
-            /// The message exactly as it was relayed, as a JSON string (Hone's shape).
-            let payload: String
-            let createdAt: Int64
-        }
-        let type = "deltas"
-        let room: String
-        let deltas: [Delta]
-    }
-
     struct HostChanged: Encodable {
         let type = "host"
         let room: String
@@ -64,30 +45,44 @@ import TandemCore
                 bufferOverflowed: admission.bufferOverflowed ? true : nil, resync: resync ? true : nil))
     }
 
-    /// `{"id":…,"seq":…,"type":"ack"}`, as the encoder writes it. An id of printable ASCII without
-    /// quotes or backslashes needs no escaping, so the frame is assembled without the encoder.
+    /// `{"id":…,"seq":…,"type":"ack"}`: one per message, so assembled directly (the encoder's bytes).
     public static func ack(id: String, seq: UInt64) -> String {
-        let plain = id.utf8.allSatisfy {
-            $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\")
-        }
-        guard plain else { return HoneJSON.encode(Ack(id: id, seq: seq)) }
-        return "{\"id\":\"" + id + "\",\"seq\":" + String(seq) + ",\"type\":\"ack\"}"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(id.utf8.count + 48)
+        bytes.append(contentsOf: #"{"id":"#.utf8)
+        HoneJSON.appendString(id, to: &bytes)
+        bytes.append(contentsOf: #","seq":"#.utf8)
+        bytes.append(contentsOf: String(seq).utf8)
+        bytes.append(contentsOf: #","type":"ack"}"#.utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func deltas(room: RoomID, _ messages: some Collection<RoomMessage>) -> String {
-        HoneJSON.encode(
-            Deltas(
-                room: room.rawValue,
-                deltas: messages.map { message in
-                    let payload: String
-                    switch message.body {
-                    case .text(let text): payload = text
-                    case .binary(let bytes): payload = String(decoding: bytes, as: UTF8.self)
-                    }
-                    return .init(
-                        seq: message.seq, deviceId: message.sender.rawValue, payload: payload,
-                        createdAt: message.createdAt)
-                }))
+    /// `{"deltas":[{"createdAt":…,"deviceId":…,"payload":…,"seq":…},…],"room":…,"type":"deltas"}`,
+    /// the bytes the encoder would write for `Deltas`, assembled directly: a catch-up page holds up
+    /// to `HoneEndpoint.deltasPageSize` messages and the encoder cost most of the replay's time.
+    public static func deltas(room: RoomID, _ messages: some Collection<RoomMessage>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 + messages.reduce(0) { $0 + $1.body.byteCount * 5 / 4 + 96 })
+        bytes.append(contentsOf: #"{"deltas":["#.utf8)
+        for (index, message) in messages.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: #"{"createdAt":"#.utf8)
+            bytes.append(contentsOf: String(message.createdAt).utf8)
+            bytes.append(contentsOf: #","deviceId":"#.utf8)
+            HoneJSON.appendString(message.sender.rawValue, to: &bytes)
+            bytes.append(contentsOf: #","payload":"#.utf8)
+            switch message.body {
+            case .text(let text): HoneJSON.appendString(text, to: &bytes)
+            case .binary(let data): HoneJSON.appendString(String(decoding: data, as: UTF8.self), to: &bytes)
+            }
+            bytes.append(contentsOf: #","seq":"#.utf8)
+            bytes.append(contentsOf: String(message.seq).utf8)
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(contentsOf: #"],"room":"#.utf8)
+        HoneJSON.appendString(room.rawValue, to: &bytes)
+        bytes.append(contentsOf: #","type":"deltas"}"#.utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func error(_ error: HoneError, id: String? = nil) -> String {

@@ -107,19 +107,21 @@ public final class SQLiteMessageStore: MessageStore {
                     """,
                 arguments: [room.rawValue, Int64(after), Int64(through), device.rawValue, device.rawValue, limit])
             var messages: [RoomMessage] = []
+            messages.reserveCapacity(min(limit, 1024))
+            // Columns by position (the SELECT's order): a page is up to a thousand rows.
             while let row = try rows.next() {
-                let body: Data = row["body"]
-                let isBinary: Bool = row["isBinary"]
-                let recipient: String? = row["recipient"]
-                let seq: Int64 = row["seq"]
+                let seq: Int64 = row[0]
+                let recipient: String? = row[2]
+                let isBinary: Bool = row[3]
+                let body: Data = row[4]
                 messages.append(
                     RoomMessage(
                         room: room,
                         seq: UInt64(seq),
-                        sender: DeviceID(row["sender"]),
+                        sender: DeviceID(row[1]),
                         addressee: recipient.map { .device(DeviceID($0)) } ?? .broadcast,
                         body: isBinary ? .binary([UInt8](body)) : .text(String(decoding: body, as: UTF8.self)),
-                        createdAt: row["createdAt"], clientID: row["clientID"]))
+                        createdAt: row[5], clientID: row[6]))
             }
             return messages
         }

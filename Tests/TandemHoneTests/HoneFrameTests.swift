@@ -110,8 +110,8 @@ struct HoneFrameTests {
 
     @Test("acks are the encoder's text, with or without characters that need escaping")
     func ackFrames() {
-        for id in ["m-1", #"a"b"#, "back\\slash", "é", "tab\t"] {
-            #expect(HoneFrames.ack(id: id, seq: 42) == HoneJSON.encode(HoneFrames.Ack(id: id, seq: 42)))
+        for id in Self.awkwardStrings {
+            #expect(HoneFrames.ack(id: id, seq: 42) == HoneJSON.encode(Ack(id: id, seq: 42)))
         }
         #expect(HoneFrames.ack(id: "m-1", seq: 42) == #"{"id":"m-1","seq":42,"type":"ack"}"#)
     }
@@ -172,5 +172,58 @@ struct HoneFrameTests {
         #expect(delta["deviceId"] as? String == "A")
         #expect(delta["payload"] as? String == #"{"a":1}"#)
         #expect(delta["createdAt"] as? Int == 99)
+    }
+
+    @Test("a deltas page is byte for byte what the encoder writes, whatever its strings hold")
+    func deltasMatchTheEncoder() {
+        let messages = Self.awkwardStrings.enumerated().map { index, text in
+            RoomMessage(
+                room: RoomID("r"), seq: UInt64(index + 1), sender: DeviceID("dev-\(index)"), addressee: .broadcast,
+                body: index.isMultiple(of: 3) ? .binary(Array(text.utf8)) : .text(text),
+                createdAt: 1_732_560_000_000 + Int64(index))
+        }
+        for page in [[], Array(messages.prefix(1)), messages] {
+            let expected = HoneJSON.encode(
+                Deltas(
+                    room: "r",
+                    deltas: page.map { message in
+                        let payload =
+                            switch message.body {
+                            case .text(let text): text
+                            case .binary(let bytes): String(decoding: bytes, as: UTF8.self)
+                            }
+                        return .init(
+                            seq: message.seq, deviceId: message.sender.rawValue, payload: payload,
+                            createdAt: message.createdAt)
+                    }))
+            #expect(HoneFrames.deltas(room: RoomID("r"), page) == expected)
+        }
+    }
+
+    /// Every control character, quotes, backslashes, slashes, DEL, and non-ASCII text.
+    static let awkwardStrings: [String] =
+        [
+            "m-1", #"a"b"#, "back\\slash", "é", "tab\t", #"{"from":"A","payload":"x\"y\\z"}"#, "a/b</script>", "\u{7F}",
+            "line\u{2028}sep\u{2029}", "emoji 🧪 and 中文", "",
+        ]
+        + (0..<0x20).map { "c\(String(UnicodeScalar(UInt8($0))))c" }
+
+    /// The shapes the frames had when the encoder wrote them: the oracle for the assembled ones.
+    struct Ack: Encodable {
+        let type = "ack"
+        let id: String
+        let seq: UInt64
+    }
+
+    struct Deltas: Encodable {
+        struct Delta: Encodable {
+            let seq: UInt64
+            let deviceId: String
+            let payload: String
+            let createdAt: Int64
+        }
+        let type = "deltas"
+        let room: String
+        let deltas: [Delta]
     }
 }
