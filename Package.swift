@@ -114,21 +114,24 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        /// Helpers shared by the test targets (temporary files removed at exit).
+        .target(name: "TandemTestSupport", path: "Tests/TandemTestSupport"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemTinyBaseTests", dependencies: ["TandemTinyBase"]),
         .testTarget(
             name: "TandemSQLiteTests",
             dependencies: [
-                "TandemSQLite", "TandemCore", "TandemAuth", "TandemTinyHost",
+                "TandemSQLite", "TandemCore", "TandemAuth", "TandemTinyHost", "TandemTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "TandemHoneTests", dependencies: ["TandemHone", "TandemCore"]),
-        .testTarget(name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore", "TandemSQLite"]),
+        .testTarget(
+            name: "TandemAuthTests", dependencies: ["TandemAuth", "TandemCore", "TandemSQLite", "TandemTestSupport"]),
         .testTarget(
             name: "TandemTinyHostTests",
             dependencies: [
-                "TandemTinyHost", "TandemTinyBase", "TandemCore", "TandemSQLite",
+                "TandemTinyHost", "TandemTinyBase", "TandemCore", "TandemSQLite", "TandemTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -153,6 +156,7 @@ let package = Package(
             dependencies: [
                 "TandemServer", "TandemHone", "TandemSDS", "TandemAuth", "TandemClient", "TandemChaos", "TandemBench",
                 "TandemLAN", "TandemMerge", "CSodium", "TandemSQLite", "TandemMail", "TandemTinyHost",
+                "TandemTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

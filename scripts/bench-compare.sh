@@ -4,10 +4,11 @@
 #            64-byte payloads), Tandem storing every message before delivering it
 #   ramp     the offered load raised step by step against both, until p99 passes the bound or a
 #            message is lost (one JSON line per step)
-#   idle     Tandem only: server memory per held connection
+#   idle     server memory per held connection, against both
 #   durable  Tandem only: acknowledged messages/s with durability=commit, then with durability=fsync
 #   catchup  Tandem only: a joiner replaying a room of CATCHUP_MESSAGES stored messages, and the
-#            p99 of a live fan-out in LIVE_ROOMS other rooms (at RATE) alone and during the replay
+#            p99 of a live fan-out in LIVE_ROOMS other rooms (at RATE) alone and during the replay;
+#            CATCHUP_RUNS times (3), each on a fresh server, the median in the summary
 # Servers are pinned to CPU 0 and the load generator to CPU 1 (taskset). Each Tandem scenario
 # group gets a fresh server and database. A summary with the ratios (Tandem / nats) ends the run.
 #
@@ -33,6 +34,7 @@ DURABLE_SENDERS=${DURABLE_SENDERS:-4}
 DURABLE_WINDOW=${DURABLE_WINDOW:-64}
 CATCHUP_MESSAGES=${CATCHUP_MESSAGES:-100000}
 LIVE_ROOMS=${LIVE_ROOMS:-$ROOMS}
+CATCHUP_RUNS=${CATCHUP_RUNS:-3}
 OUT=${OUT:-bench-results}
 
 need=()
@@ -129,6 +131,12 @@ if wants idle; then
     start_tandem idle --set max.rooms=$((IDLE_CONNECTIONS / MEMBERS + 100))
     bench idle hone "ws://127.0.0.1:$tandem_ws/" "$tandem_pid" --connections "$IDLE_CONNECTIONS" \
         --members "$MEMBERS" | tail -1 >"$OUT/idle-tandem.json"
+    stop_tandem
+    start_nats
+    bench idle nats "ws://127.0.0.1:$nats_ws/" "$nats_pid" --connections "$IDLE_CONNECTIONS" \
+        --members "$MEMBERS" | tail -1 >"$OUT/idle-nats.json"
+    kill "$nats_pid" 2>/dev/null || true
+    nats_pid=""
 fi
 if wants durable; then
     for durability in commit fsync; do
@@ -140,11 +148,14 @@ if wants durable; then
     done
 fi
 if wants catchup; then
-    echo "catchup: ${CATCHUP_MESSAGES} stored messages, live fan-out in ${LIVE_ROOMS} other rooms" >&2
-    start_tandem catchup
-    bench catchup hone "ws://127.0.0.1:$tandem_ws/" "$tandem_pid" --messages "$CATCHUP_MESSAGES" \
-        --payload "$PAYLOAD" --live-rooms "$LIVE_ROOMS" --members "$MEMBERS" --rate "$RATE" |
-        tail -1 >"$OUT/catchup-tandem.json"
+    # A replay lasts about a second, so single runs scatter: CATCHUP_RUNS fresh servers, median reported.
+    for run in $(seq "$CATCHUP_RUNS"); do
+        echo "catchup ${run}/${CATCHUP_RUNS}: ${CATCHUP_MESSAGES} stored messages, live fan-out in ${LIVE_ROOMS} other rooms" >&2
+        start_tandem "catchup-$run"
+        bench catchup hone "ws://127.0.0.1:$tandem_ws/" "$tandem_pid" --messages "$CATCHUP_MESSAGES" \
+            --payload "$PAYLOAD" --live-rooms "$LIVE_ROOMS" --members "$MEMBERS" --rate "$RATE" |
+            tail -1 >"$OUT/catchup-$run-tandem.json"
+    done
 fi
 stop_tandem
 
@@ -179,10 +190,11 @@ if t and n:
     print("ramp")
     row("  highest clean delivered msg/s", t[-1]["figures"]["highest_clean_delivered_per_second"],
         n[-1]["figures"]["highest_clean_delivered_per_second"])
-t = load("idle-tandem.json")
+t, n = load("idle-tandem.json"), load("idle-nats.json")
 if t:
     print("idle")
-    row("  server KiB per connection", t["figures"]["server_kib_per_connection"])
+    row("  server KiB per connection", t["figures"]["server_kib_per_connection"],
+        n["figures"]["server_kib_per_connection"] if n else None)
 for durability in ["commit", "fsync"]:
     t = load(f"durable-{durability}-tandem.json")
     if t:
@@ -190,12 +202,18 @@ for durability in ["commit", "fsync"]:
         row("  acked msg/s", t["figures"]["acked_per_second"])
         row("  ack latency p50", t["latency"]["p50"], unit="ms")
         row("  ack latency p99", t["latency"]["p99"], unit="ms")
-t = load("catchup-tandem.json")
-if t:
-    print("catchup")
+runs = sorted(
+    (r for r in (load(name) for name in os.listdir(out) if name.startswith("catchup-") and name.endswith("-tandem.json")) if r),
+    key=lambda r: r["figures"]["replayed_per_second"])
+if runs:
+    t = runs[len(runs) // 2]
+    print(f"catchup (median of {len(runs)} runs by replay rate)")
     row("  replayed msg/s", t["figures"]["replayed_per_second"])
+    row("    lowest run", runs[0]["figures"]["replayed_per_second"])
+    row("    highest run", runs[-1]["figures"]["replayed_per_second"])
     if "live_p99_ratio" in t["figures"]:
         row("  live p99 alone", t["figures"]["live_p99_alone_ms"], unit="ms")
         row("  live p99 during the replay", t["figures"]["live_p99_during_replay_ms"], unit="ms")
         row("  live p99 ratio (during / alone)", t["figures"]["live_p99_ratio"])
+        row("    highest ratio of all runs", max(r["figures"]["live_p99_ratio"] for r in runs))
 PY

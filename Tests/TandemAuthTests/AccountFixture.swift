@@ -3,6 +3,7 @@ import Synchronization
 import TandemAuth
 import TandemCore
 import TandemSQLite
+import TandemTestSupport
 
 /// A clock tests move by hand.
 final class ManualClock: Sendable {
@@ -42,9 +43,7 @@ struct AccountFixture {
     let removed: RemovedDevices
 
     init(_ configure: (inout AccountSettings) -> Void = { _ in }) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tandem-auth-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = TestFiles.directory("tandem-auth")
         let pool = try SQLiteDatabase.open(path: directory.appendingPathComponent("accounts.db").path)
         var settings = AccountSettings()
         settings.publicURL = "https://auth.example.test"

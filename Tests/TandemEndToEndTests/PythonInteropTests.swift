@@ -1,4 +1,5 @@
 import Foundation
+import TandemTestSupport
 import Testing
 
 @testable import TandemSDS
@@ -74,7 +75,7 @@ struct PythonInteropTests {
                 "git", "--git-dir=\(mirror)", "show", "HEAD:packages/network-websocket/dist/sds-network-websocket.js",
             ]), status == 0
         else { return nil }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sds-network-websocket-\(UUID()).mjs")
+        let path = TestFiles.directory("sds-provider").appendingPathComponent("sds-network-websocket.mjs")
         guard (try? source.write(to: path, atomically: true, encoding: .utf8)) != nil else { return nil }
         return path.path
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TandemTestSupport
 import Testing
 
 /// TinyBase's own client code against Tandem. The prebuilt ESM bundles of `createMergeableStore`
@@ -21,8 +22,7 @@ struct TinyBaseInteropTests {
         let repository =
             ProcessInfo.processInfo.environment["TINYBASE_REPO"] ?? "/work/.mirror/tinyplex+tinybase/repo"
         guard FileManager.default.fileExists(atPath: repository) else { return nil }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tinybase-\(UUID())")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = TestFiles.directory("tinybase")
         for (name, path) in bundlePaths(version) {
             let file = directory.appendingPathComponent(name)
             guard FileManager.default.createFile(atPath: file.path, contents: nil),

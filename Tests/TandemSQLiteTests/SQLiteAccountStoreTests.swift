@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TandemAuth
+import TandemTestSupport
 import Testing
 
 @testable import TandemSQLite
@@ -8,9 +9,7 @@ import Testing
 @Suite("SQLite account store")
 struct SQLiteAccountStoreTests {
     func open() throws -> (DatabasePool, SQLiteAccountStore) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tandem-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = TestFiles.directory("tandem-store")
         let pool = try SQLiteDatabase.open(path: directory.appendingPathComponent("a.db").path)
         return (pool, SQLiteAccountStore(pool: pool))
     }

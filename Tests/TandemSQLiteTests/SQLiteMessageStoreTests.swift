@@ -1,5 +1,6 @@
 import Foundation
 import TandemCore
+import TandemTestSupport
 import Testing
 
 @testable import TandemSQLite
@@ -9,9 +10,7 @@ struct SQLiteMessageStoreTests {
     let path: String
 
     init() {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tandem-sqlite-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = TestFiles.directory("tandem-sqlite")
         path = directory.appendingPathComponent("test.db").path
     }
 

@@ -3,6 +3,7 @@ import GRDB
 import Synchronization
 import TandemCore
 import TandemSQLite
+import TandemTestSupport
 import TandemTinyHost
 import Testing
 
@@ -20,9 +21,7 @@ struct TinyHostFixture {
     let clock: ManualClock
 
     init(_ configure: (inout TinyHostSettings) throws -> Void = { _ in }) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tandem-tinyhost-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = TestFiles.directory("tandem-tinyhost")
         pool = try SQLiteDatabase.open(path: directory.appendingPathComponent("tinyhost.db").path)
         var settings = TinyHostSettings()
         settings.password.strength = .minimum

@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import TandemTestSupport
 #endif
 
 /// A server with the LAN endpoint on (loopback, ephemeral port, known secret, files in a temp dir), plus the
@@ -10,7 +11,7 @@ enum LANFixture {
     static let secret = "test-pairing-secret-0123456789"
 
     static func start(_ settings: [String: String] = [:], databasePath: String? = nil) async throws -> TestServer {
-        let files = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-lan-\(UUID().uuidString)")
+        let files = TestFiles.directory("tandem-lan")
         var all = [
             "lan.enabled": "true", "lan.host": "127.0.0.1", "lan.port": "0", "lan.secret": secret,
             "lan.files.path": files.path,

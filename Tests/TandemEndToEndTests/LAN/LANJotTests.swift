@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TandemTestSupport
 import Testing
 
 @Suite("LAN jots", .timeLimit(.minutes(1)))
@@ -41,8 +42,7 @@ struct LANJotTests {
 
     @Test("manifest -> meta request -> file requests; files are stored by SHA-256 with their size checked")
     func jotFlow() async throws {
-        let files = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-jots-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: files) }
+        let files = TestFiles.directory("tandem-jots")
         let server = try await F.start(["lan.files.path": files.path, "lan.max.file.bytes": "64"])
         let (phone, _) = try await PhoneClient.pair(server, device: "phone")
         let document = Data("hello from the phone".utf8)

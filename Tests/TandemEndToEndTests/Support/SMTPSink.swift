@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TandemTestSupport
 
 /// Python's aiosmtpd as a real SMTP server on a free loopback port (Tests/Interop/smtp_sink.py),
 /// with the messages it receives.
@@ -119,8 +120,7 @@ extension SMTPSink.Received {
 /// A self-signed certificate for localhost and 127.0.0.1 made with the openssl command, or nil
 /// when openssl is missing.
 func makeSelfSignedCertificate() async throws -> (cert: String, key: String)? {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-tls-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = TestFiles.directory("tandem-tls")
     let cert = directory.appendingPathComponent("cert.pem").path
     let key = directory.appendingPathComponent("key.pem").path
     let process = Process()

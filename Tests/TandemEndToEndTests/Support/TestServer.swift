@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import TandemChaos
 import TandemServer
+import TandemTestSupport
 
 /// A real Tandem server on 127.0.0.1 with ephemeral ports and its own SQLite file.
 final class TestServer: Sendable {
@@ -80,10 +81,7 @@ final class TestServer: Sendable {
     }
 
     static func temporaryDatabasePath() -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tandem-tests-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory.appendingPathComponent("relay.db").path
+        TestFiles.directory("tandem-tests").appendingPathComponent("relay.db").path
     }
 }
 
