@@ -79,7 +79,7 @@ public struct HoneEndpoint: Sendable {
             while let frame = try? await frames.next() {
                 reader.receive(frame)
             }
-            membership.leave()
+            membership.disconnected()
             queue.finish()
             group.cancelAll()
         }

@@ -77,7 +77,7 @@ public struct SDSEndpoint: Sendable {
             while let frame = try? await frames.next() {
                 await reader.receive(frame)
             }
-            membership.leave()
+            membership.disconnected()
             queue.finish()
             group.cancelAll()
         }

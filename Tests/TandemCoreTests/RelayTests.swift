@@ -180,6 +180,21 @@ struct RelayTests {
         _ = new
     }
 
+    @Test("a connection counts as open from its join until its transport ends, even after it left the room")
+    func openConnections() async throws {
+        let harness = Harness()
+        let a = try await harness.join("A")
+        let b = try await harness.join("B")
+        #expect(harness.relay.openConnections == 2)
+        a.membership.leave()  // closed by the server: out of the room, close frame still to send
+        #expect(harness.relay.connections == 1)
+        #expect(harness.relay.openConnections == 2)
+        a.membership.disconnected()
+        b.membership.disconnected()  // the socket ended without leaving first
+        #expect(harness.relay.connections == 0)
+        #expect(harness.relay.openConnections == 0)
+    }
+
     @Test("a room is loaded with its last seq from storage, so numbering continues")
     func seqContinuesFromStorage() async throws {
         let harness = Harness()

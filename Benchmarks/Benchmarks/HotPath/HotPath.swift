@@ -46,9 +46,25 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("Hone: encode an ack frame whose id needs escaping (JSONEncoder)") { benchmark in
+    Benchmark("Hone: encode an ack frame whose id needs escaping") { benchmark in
         for index in benchmark.scaledIterations {
             blackHole(HoneFrames.ack(id: #"msg "42""#, seq: UInt64(index)))
+        }
+    }
+
+    // One iteration: a catch-up page of 1,000 stored messages. Divide by 1,000 for one message.
+    Benchmark(
+        "Hone: encode a deltas page of 1,000 messages",
+        configuration: .init(metrics: metrics, maxDuration: .seconds(3), maxIterations: 100_000)
+    ) { benchmark in
+        let page = (1...1000).map { seq in
+            RoomMessage(
+                room: RoomID("bench-1"), seq: UInt64(seq), sender: DeviceID("m1-3"), addressee: .broadcast,
+                body: .text(messageText), createdAt: 1_732_560_000_000)
+        }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(HoneFrames.deltas(room: RoomID("bench-1"), page))
         }
     }
 
@@ -78,6 +94,22 @@ let benchmarks: @Sendable () -> Void = {
         }
     } setup: {
         try SQLiteFixture.make()
+    } teardown: {
+        try? FileManager.default.removeItem(at: SQLiteFixture.directory)
+    }
+
+    // One iteration: reading a catch-up page of 1,000 stored messages. Divide by 1,000 for one message.
+    Benchmark(
+        "SQLite: read a page of 1,000 messages",
+        configuration: .init(metrics: metrics, maxDuration: .seconds(3), maxIterations: 100_000)
+    ) { benchmark, fixture in
+        for _ in benchmark.scaledIterations {
+            blackHole(
+                try? await fixture.store.messages(
+                    in: RoomID("room-0"), for: DeviceID("reader"), after: 0, through: 1_000_000, limit: 1000))
+        }
+    } setup: {
+        try await SQLiteFixture.makeFilled()
     } teardown: {
         try? FileManager.default.removeItem(at: SQLiteFixture.directory)
     }
@@ -140,6 +172,13 @@ private final class SQLiteFixture: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let pool = try SQLiteDatabase.open(path: directory.appendingPathComponent("bench.db").path)
         return SQLiteFixture(store: SQLiteMessageStore(pool: pool))
+    }
+
+    /// A store holding 1,000 messages in each of its 10 rooms.
+    static func makeFilled() async throws -> SQLiteFixture {
+        let fixture = try make()
+        for _ in 0..<100 { try await fixture.appendBatch() }
+        return fixture
     }
 
     func appendBatch() async throws {

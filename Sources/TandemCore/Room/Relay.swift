@@ -19,6 +19,7 @@ public final class Relay: Sendable {
     public let clock: WallClock
     private let registry = Mutex(Registry())
     private let connectionCount = Atomic<Int>(0)
+    private let openConnectionCount = Atomic<Int>(0)
 
     public init(limits: RelayLimits, log: MessageLog, clock: WallClock = .system) {
         self.limits = limits
@@ -55,6 +56,7 @@ public final class Relay: Sendable {
                     device, outbox: outbox, resuming: resuming, holdsOfflineBuffer: holdsOfflineBuffer,
                     recentIDs: recentIDs, now: clock.now())
                 if isNew { connectionCount.add(1, ordering: .relaxed) }
+                openConnectionCount.add(1, ordering: .relaxed)
                 return (Membership(relay: self, room: room, device: device, outbox: outbox), admission)
             } catch {
                 switch error {
@@ -73,6 +75,10 @@ public final class Relay: Sendable {
 
     /// Number of connected members across all rooms.
     public var connections: Int { connectionCount.load(ordering: .relaxed) }
+
+    /// Number of joined connections whose transport has not ended yet (see `Membership.disconnected`),
+    /// including those that already left their room and are still sending their close frame.
+    public var openConnections: Int { openConnectionCount.load(ordering: .relaxed) }
 
     /// The room, if it is held.
     public func room(_ id: RoomID) -> Room? {
@@ -156,6 +162,11 @@ public final class Relay: Sendable {
         releaseIfIdle(room)
     }
 
+    func disconnected(_ membership: Membership) {
+        leave(membership)
+        openConnectionCount.subtract(1, ordering: .relaxed)
+    }
+
     private func releaseIfIdle(_ room: Room) {
         if room.sweep(now: clock.now()) { forget(room) }
     }
@@ -235,5 +246,12 @@ public struct Membership: Sendable {
     /// device are buffered for the configured time.
     public func leave() {
         relay.leave(self)
+    }
+
+    /// Reports that the connection's transport has ended (call once, when its socket is gone):
+    /// leaves the room if it has not already. Graceful shutdown waits for this, so a close frame
+    /// already queued is sent before the servers stop.
+    public func disconnected() {
+        relay.disconnected(self)
     }
 }

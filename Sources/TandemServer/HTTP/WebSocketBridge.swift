@@ -60,18 +60,15 @@ private final class ChannelQueueWriter: Sendable {
         self.done = channel.eventLoop.makePromise()
     }
 
+    /// Writes one batch, then waits for the next: for more items, the socket, or the queue's end.
+    /// One batch per loop task, so a busy connection cannot starve the others on its event loop.
     func drain() {
         channel.eventLoop.preconditionInEventLoop()
-        let allocator = channel.allocator
-        while true {
-            guard channel.isActive else { return done.fail(ChannelError.ioOnClosedChannel) }
-            guard let batch = queue.takeReady(maxBytes: OutboundQueue.writeBatchBytes) else {
-                return done.succeed(nil)
-            }
-            if batch.isEmpty {
-                let eventLoop = channel.eventLoop
-                return queue.whenReady { eventLoop.execute { self.drain() } }
-            }
+        guard channel.isActive else { return done.fail(ChannelError.ioOnClosedChannel) }
+        guard let batch = queue.takeReady(maxBytes: OutboundQueue.writeBatchBytes) else {
+            return done.succeed(nil)
+        }
+        if !batch.isEmpty {
             var closing: CloseReason?
             var frames: [WebSocketFrame] = []
             frames.reserveCapacity(batch.count)
@@ -79,10 +76,10 @@ private final class ChannelQueueWriter: Sendable {
                 switch item {
                 case .event(let event):
                     if let frame = render(event) {
-                        frames.append(WebSocketWireConnection.webSocketFrame(frame, allocator: allocator))
+                        frames.append(WebSocketWireConnection.webSocketFrame(frame, allocator: channel.allocator))
                     }
                 case .frame(let frame):
-                    frames.append(WebSocketWireConnection.webSocketFrame(frame, allocator: allocator))
+                    frames.append(WebSocketWireConnection.webSocketFrame(frame, allocator: channel.allocator))
                 case .close(let reason): closing = reason
                 }
             }
@@ -97,6 +94,8 @@ private final class ChannelQueueWriter: Sendable {
                 return lastWritten.futureResult.whenComplete { _ in self.drain() }
             }
         }
+        let eventLoop = channel.eventLoop
+        queue.whenReady { eventLoop.execute { self.drain() } }
     }
 }
 

@@ -22,7 +22,10 @@ struct RelayService: Service {
         relay.drain(.goingAway)
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: drainTimeout)
-        while relay.connections > 0, clock.now < deadline {
+        // Until every socket has ended, not just left its room: a connection leaves as soon as it is
+        // closed, but its 1001 close frame is still on the way, and the HTTP servers' own shutdown
+        // (next) would overtake it with theirs.
+        while relay.openConnections > 0, clock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
         relay.log.stop()
