@@ -58,8 +58,9 @@ import TandemCore
     }
 
     /// `{"deltas":[{"createdAt":…,"deviceId":…,"payload":…,"seq":…},…],"room":…,"type":"deltas"}`,
-    /// the bytes the encoder would write for `Deltas`, assembled directly: a catch-up page holds up
-    /// to `HoneEndpoint.deltasPageSize` messages and the encoder cost most of the replay's time.
+    /// the bytes `HoneJSON.encode` writes for that shape (the tests compare), assembled directly: a
+    /// catch-up page holds up to `HoneEndpoint.deltasPageSize` messages and the encoder cost most of
+    /// the replay's time.
     public static func deltas(room: RoomID, _ messages: some Collection<RoomMessage>) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(64 + messages.reduce(0) { $0 + $1.body.byteCount * 5 / 4 + 96 })

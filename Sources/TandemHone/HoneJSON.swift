@@ -1,6 +1,7 @@
 import Foundation
 
-/// The adapter's only door to JSON: Foundation's parser and serializer, never a hand-written one.
+/// The adapter's only door to JSON: Foundation's parser and serializer, never a hand-written parser;
+/// frames built in bulk use `appendString`, which writes exactly the serializer's bytes (tested).
 enum HoneJSON {
     /// The text as a JSON object, or nil when it is not one.
     static func object(_ text: String) -> [String: Any]? {
