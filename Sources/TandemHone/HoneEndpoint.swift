@@ -15,9 +15,6 @@ public struct HoneEndpoint: Sendable {
     public static let deltasPageSize = 1000
     /// Soft bound on one `deltas` frame's bytes; a page ends early once past it.
     public static let deltasPageBytes = 4 << 20
-    /// How long a connection the server closed may take to read its close frame before the
-    /// transport is dropped.
-    public static let closeGracePeriod: Duration = .seconds(5)
     /// How long a new connection may take to send its join frame.
     public let joinTimeout: Duration
 
@@ -36,7 +33,8 @@ public struct HoneEndpoint: Sendable {
         let joinDeadline = Task {
             try await Task.sleep(for: joinTimeout)
             await reject(.joinTimeout(joinTimeout), connection)
-            await abortAfterGracePeriod(connection)
+            try await Task.sleep(for: OutboundQueue.closeGracePeriod)
+            connection.abort()
         }
         let firstFrame = try? await frames.next()
         joinDeadline.cancel()
@@ -68,12 +66,11 @@ public struct HoneEndpoint: Sendable {
                 await writeAll(join: join, admission: admission, queue: queue, connection: connection)
             }
             group.addTask {
-                // Once the server closes this connection (replaced, too slow, abusive, shutdown) it
-                // leaves the room at once, even if its writer is stuck behind a full socket.
-                guard let reason = await queue.closed() else { return }
-                logger.debug("closing", metadata: ["code": "\(reason.code)"])
-                membership.leave()
-                await abortAfterGracePeriod(connection)
+                // Closed by the server (replaced, too slow, abusive, shutdown): out of the room at once.
+                await queue.dropWhenClosed(connection) { reason in
+                    logger.debug("closing", metadata: ["code": "\(reason.code)"])
+                    membership.leave()
+                }
             }
             var reader = HoneReader(membership: membership, queue: queue, limits: relay.limits, clock: relay.clock)
             while let frame = try? await frames.next() {
@@ -84,12 +81,6 @@ public struct HoneEndpoint: Sendable {
             group.cancelAll()
         }
         logger.debug("left")
-    }
-
-    /// Drops the transport unless the peer finishes closing (cancelling this) within the grace period.
-    private func abortAfterGracePeriod(_ connection: some WireConnection) async {
-        try? await Task.sleep(for: Self.closeGracePeriod)
-        if !Task.isCancelled { connection.abort() }
     }
 
     private func reject(_ error: HoneError, _ connection: some WireConnection) async {

@@ -65,12 +65,7 @@ public struct LANEndpoint: Sendable {
         var peer: LANPeer?
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await queue.write(to: connection) }
-            group.addTask {
-                guard await queue.closed() != nil else { return }
-                // A peer that does not answer the close frame is dropped.
-                try? await Task.sleep(for: .seconds(5))
-                if !Task.isCancelled { connection.abort() }
-            }
+            group.addTask { await queue.dropWhenClosed(connection) }
             let deadline = Task { [settings] in
                 try await Task.sleep(for: settings.handshakeTimeout)
                 queue.close(LANClose.handshakeTimeout)

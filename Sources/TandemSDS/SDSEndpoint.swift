@@ -65,11 +65,10 @@ public struct SDSEndpoint: Sendable {
                 await writeAll(admission: admission, room: room, device: membership.device, queue: queue, connection)
             }
             group.addTask {
-                guard let reason = await queue.closed() else { return }
-                logger.debug("closing", metadata: ["code": "\(reason.code)"])
-                membership.leave()
-                try? await Task.sleep(for: .seconds(5))
-                if !Task.isCancelled { connection.abort() }
+                await queue.dropWhenClosed(connection) { reason in
+                    logger.debug("closing", metadata: ["code": "\(reason.code)"])
+                    membership.leave()
+                }
             }
             var reader = SDSReader(
                 membership: membership, queue: queue, scope: claims.scope, settings: settings, logger: logger)

@@ -235,6 +235,21 @@ extension OutboundQueue {
     /// Most payload bytes handed to the transport in one write.
     public static let writeBatchBytes = 256 << 10
 
+    /// How long a connection the server closed may take to read its close frame before the
+    /// transport is dropped.
+    public static let closeGracePeriod: Duration = .seconds(5)
+
+    /// Once the queue is closed, runs `onClose` at once (say, to leave a room, even while the
+    /// writer is stuck behind a full socket), then drops the transport unless this task is
+    /// cancelled first (the connection ended) within `closeGracePeriod`. Returns at once if the
+    /// queue finishes instead. Every adapter runs it beside its writer.
+    public func dropWhenClosed(_ connection: some WireConnection, onClose: (CloseReason) -> Void = { _ in }) async {
+        guard let reason = await closed() else { return }
+        onClose(reason)
+        try? await Task.sleep(for: Self.closeGracePeriod)
+        if !Task.isCancelled { connection.abort() }
+    }
+
     /// Writes the queue's items to `connection` until the queue ends (see `WireConnection.stream`),
     /// then the closing, if the queue was closed. Throws when the socket is gone.
     public func write(

@@ -25,11 +25,7 @@ struct AccountsHTTPError: HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        fields[.cacheControl] = "no-store"
-        let data = try JSONEncoder().encode(body)
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        .uncachedJSON(status, ByteBuffer(bytes: try JSONEncoder().encode(body)), headers: headers)
     }
 
     static let notFound = AccountsHTTPError(.notFound, "not_found", "No such endpoint")

@@ -40,11 +40,7 @@ struct TinyHostHTTPError: HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        fields[.cacheControl] = "no-store"
-        let data = try JSONEncoder().encode(body)
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        .uncachedJSON(status, ByteBuffer(bytes: try JSONEncoder().encode(body)), headers: headers)
     }
 
     /// Runs `body`, turning a thrown `TinyHostError` into its HTTP answer.

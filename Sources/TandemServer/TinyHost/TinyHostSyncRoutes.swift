@@ -47,10 +47,7 @@ struct TinyHostSyncRoutes: Sendable {
                 var body = "{\"success\":true,\"mergeableContent\":"
                 JavaScriptJSON.write(merged, to: &body)
                 body += ",\"timestamp\":" + JavaScriptJSON.string(TinyHostTime.string(Date())) + "}"
-                return Response(
-                    status: .ok,
-                    headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                    body: .init(byteBuffer: ByteBuffer(string: body)))
+                return .uncachedJSON(.ok, ByteBuffer(string: body))
             }
         }
     }

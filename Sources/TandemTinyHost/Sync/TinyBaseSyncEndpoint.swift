@@ -46,11 +46,7 @@ public struct TinyBaseSyncEndpoint: Sendable {
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await queue.write(to: connection) }
-            group.addTask {
-                guard await queue.closed() != nil else { return }
-                try? await Task.sleep(for: .seconds(5))
-                if !Task.isCancelled { connection.abort() }
-            }
+            group.addTask { await queue.dropWhenClosed(connection) }
             await read(inbound, from: client, into: store, queue: queue)
             _ = await store.detach(client)
             queue.finish()
