@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "TandemSQLite",
             dependencies: [
-                "TandemCore", "TandemLAN", "TandemAuth", "TandemTinyBase", "TandemTinyHost",
+                "TandemCore", "TandemLAN", "TandemAuth", "TandemTinyBase", "TandemTinyHost", "TandemSDS",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "TandemSQLiteTests",
             dependencies: [
-                "TandemSQLite", "TandemCore", "TandemAuth", "TandemTinyHost", "TandemTestSupport",
+                "TandemSQLite", "TandemCore", "TandemAuth", "TandemTinyHost", "TandemSDS", "TandemTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

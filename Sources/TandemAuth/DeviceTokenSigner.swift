@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TandemCore
 
 /// Issues and verifies device tokens under a shared secret.
 ///
@@ -21,11 +22,7 @@ public struct DeviceTokenSigner: Sendable {
     /// A signed token for `token`'s fields.
     public func sign(_ token: DeviceToken) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(token.payload.utf8), using: key)
-        return token.payload + "."
-            + mac.map { byte in
-                let hex = String(byte, radix: 16)
-                return byte < 16 ? "0" + hex : hex
-            }.joined()
+        return token.payload + "." + mac.lowercaseHex
     }
 
     /// The token's fields if its signature is valid, else nil. Runs in constant time in the

@@ -5,23 +5,29 @@ import TandemCore
 /// The SDS sync protocol as an adapter: one store is one relay room (in the `sds` namespace), one
 /// socket one anonymous member of it.
 ///
-/// PATCH and VALUE frames go through the room's log (stored, sequenced, delivered once durable);
-/// PRESENCE, REQ_VALUE, SYNC_REQ and VALUE_CHUNK frames are relayed at once without storage. A
-/// joining client first receives the stored snapshot and patches up to the room's delivered seq,
-/// then live traffic, so replay and live frames neither overlap nor leave a gap.
+/// PATCH frames go through the room's log (stored, sequenced, delivered once durable). VALUE and
+/// VALUE_CHUNK frames are relayed at once and their values kept as the store's blobs, which the
+/// server sends to whoever asks with REQ_VALUE. PRESENCE and SYNC_REQ frames, and REQ_VALUE for a
+/// blob the server lacks, are relayed at once without storage. A joining client first receives the
+/// stored patches up to the room's delivered seq, then live traffic, so replay and live frames
+/// neither overlap nor leave a gap.
 public struct SDSEndpoint: Sendable {
     public let relay: Relay
     public let tokens: SDSTokenAuthority
     public let settings: SDSSettings
+    public let blobs: any SDSBlobStore
     public let logger: Logger
     /// Most stored frames read from storage at once during replay.
     public static let replayPageSize = 500
     public static let maxStoreIDLength = 128
 
-    public init(relay: Relay, tokens: SDSTokenAuthority, settings: SDSSettings, logger: Logger) {
+    public init(
+        relay: Relay, tokens: SDSTokenAuthority, settings: SDSSettings, blobs: any SDSBlobStore, logger: Logger
+    ) {
         self.relay = relay
         self.tokens = tokens
         self.settings = settings
+        self.blobs = blobs
         self.logger = logger
     }
 
@@ -71,7 +77,8 @@ public struct SDSEndpoint: Sendable {
                 }
             }
             var reader = SDSReader(
-                membership: membership, queue: queue, scope: claims.scope, settings: settings, logger: logger)
+                store: store, membership: membership, queue: queue, scope: claims.scope, settings: settings,
+                blobs: blobs, logger: logger)
             var frames = inbound.makeAsyncIterator()
             while let frame = try? await frames.next() {
                 await reader.receive(frame)
@@ -107,7 +114,7 @@ public struct SDSEndpoint: Sendable {
         }
     }
 
-    /// Sends the stored snapshot (if any) and every later patch up to `through`, in seq order.
+    /// Sends every stored patch up to `through`, in seq order.
     private func replay(
         room: RoomID, device: DeviceID, after: UInt64, through: UInt64, _ connection: some WireConnection
     ) async throws {

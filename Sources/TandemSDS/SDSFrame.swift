@@ -7,9 +7,11 @@ import Foundation
 public enum SDSFrame: Equatable, Sendable {
     /// 0x01: CRDT patch bytes.
     case patch
-    /// 0x02: a value, 32-byte SHA-256 hash then the value's bytes.
+    /// 0x02: a value blob, a 32-byte hash then the value's bytes.
     case value(hash: [UInt8])
-    /// 0x03: a request for the value with this hash.
+    /// 0x03: a request for the value blob with this hash. SDS's own engine names blobs with a
+    /// shorter text label whose bytes it sends here; such a hash is padded with zero bytes to 32,
+    /// which is how the same engine lays it out in its VALUE_CHUNK headers.
     case requestValue(hash: [UInt8])
     /// 0x04: UTF-8 JSON presence state naming its `PeerId`.
     case presence
@@ -19,6 +21,8 @@ public enum SDSFrame: Equatable, Sendable {
     case syncRequest
 
     public static let hashLength = 32
+    /// Where a VALUE frame's value starts.
+    public static let valueOffset = 1 + hashLength
     /// Type byte, hash, chunk index and chunk count.
     public static let chunkHeaderLength = 1 + hashLength + 8
 
@@ -63,10 +67,14 @@ public enum SDSFrame: Equatable, Sendable {
             return .success(.patch)
         case .syncRequest:
             return .success(.syncRequest)
-        case .value, .requestValue:
-            guard bytes.count >= 1 + hashLength else { return .failure(.truncated(kind, minimum: 1 + hashLength)) }
-            let hash = Array(bytes[1...hashLength])
-            return .success(kind == .value ? .value(hash: hash) : .requestValue(hash: hash))
+        case .value:
+            guard bytes.count >= valueOffset else { return .failure(.truncated(kind, minimum: valueOffset)) }
+            return .success(.value(hash: Array(bytes[1..<valueOffset])))
+        case .requestValue:
+            guard bytes.count >= 2 else { return .failure(.truncated(kind, minimum: 2)) }
+            var hash = Array(bytes[1..<min(bytes.count, valueOffset)])
+            hash += repeatElement(0, count: hashLength - hash.count)
+            return .success(.requestValue(hash: hash))
         case .valueChunk:
             guard bytes.count >= chunkHeaderLength else {
                 return .failure(.truncated(kind, minimum: chunkHeaderLength))
@@ -96,5 +104,22 @@ extension SDSFrame {
         frame += hash
         frame += value
         return frame
+    }
+
+    /// VALUE_CHUNK frames carrying `value` under `hash` in pieces of `chunkSize`, in order.
+    public static func chunkBytes(hash: [UInt8], value: [UInt8], chunkSize: Int) -> [[UInt8]] {
+        let total = (value.count + chunkSize - 1) / chunkSize
+        return (0..<total).map { index in
+            var frame: [UInt8] = [Kind.valueChunk.rawValue]
+            frame.reserveCapacity(chunkHeaderLength + chunkSize)
+            frame += hash
+            for number in [UInt32(index), UInt32(total)] {
+                frame += [
+                    UInt8(number >> 24), UInt8(number >> 16 & 0xff), UInt8(number >> 8 & 0xff), UInt8(number & 0xff),
+                ]
+            }
+            frame += value[index * chunkSize..<min(value.count, (index + 1) * chunkSize)]
+            return frame
+        }
     }
 }

@@ -2,22 +2,33 @@ import Logging
 import TandemCore
 
 /// The reading half of one SDS socket: limits, scope, framing checks and routing, a frame at a time.
+///
+/// PATCH frames go through the store's log; VALUE and reassembled VALUE_CHUNK frames become the
+/// store's blobs (relayed at once, never through the log, and never a reason to drop a patch);
+/// REQ_VALUE is answered from the blobs when the server has the value, else relayed.
 struct SDSReader {
+    let store: String
     let membership: Membership
     let queue: OutboundQueue
     let scope: SDSScope
     let settings: SDSSettings
+    let blobs: any SDSBlobStore
     let logger: Logger
-    private var rateLimiter: RateLimiter
+    private var pace: TokenBucket
     private var values: ValueAssembler
 
-    init(membership: Membership, queue: OutboundQueue, scope: SDSScope, settings: SDSSettings, logger: Logger) {
+    init(
+        store: String, membership: Membership, queue: OutboundQueue, scope: SDSScope, settings: SDSSettings,
+        blobs: any SDSBlobStore, logger: Logger
+    ) {
+        self.store = store
         self.membership = membership
         self.queue = queue
         self.scope = scope
         self.settings = settings
+        self.blobs = blobs
         self.logger = logger
-        self.rateLimiter = RateLimiter(membership.relay.limits.rate, now: membership.relay.clock.now())
+        self.pace = TokenBucket(membership.relay.limits.rate, now: membership.relay.clock.now())
         self.values = ValueAssembler(maxValueBytes: settings.maxValueBytes)
     }
 
@@ -26,11 +37,9 @@ struct SDSReader {
         // SDS is binary only; text frames are ignored, as the original server did.
         guard case .binary(let bytes) = frame else { return }
         guard bytes.count <= settings.maxFrameBytes else { return queue.close(SDSClose.frameTooLarge) }
-        // Dropping a patch silently would lose it, so a client over the rate is closed instead;
-        // it reconnects and catches up from the store.
-        guard rateLimiter.check(now: membership.relay.clock.now()) == .allowed else {
-            return queue.close(.rateLimitAbuse)
-        }
+        // SDS has no error frame and its clients do not resend, so a fast client is slowed, never
+        // refused: this socket is not read again until the rate allows (TCP pushes back).
+        await pace.paced(by: membership.relay.clock)
         let parsed: SDSFrame
         switch SDSFrame.parse(bytes) {
         case .success(let frame): parsed = frame
@@ -44,14 +53,18 @@ struct SDSReader {
             switch parsed {
             case .patch where settings.persists:
                 _ = try membership.send(to: .broadcast, render: { _, _ in .binary(bytes) })
-            case .value where settings.persists:
-                let result = try membership.send(to: .broadcast, render: { _, _ in .binary(bytes) })
-                compactOnceDurable(result)
-            case .valueChunk(let hash, let index, let total):
+            case .value(let hash) where settings.persists:
                 try membership.relayTransient(.binary(bytes))
-                if settings.persists { try collect(bytes, hash: hash, index: index, total: total) }
+                await keep(Array(bytes[SDSFrame.valueOffset...]), hash: hash)
+            case .valueChunk(let hash, let index, let total) where settings.persists:
+                try membership.relayTransient(.binary(bytes))
+                switch values.add(bytes, hash: hash, index: index, total: total) {
+                case .incomplete: break
+                case .complete(let value): await keep(value.bytes, hash: value.hash)
+                case .abandoned: refused(hash: hash, size: nil, why: "over sds.max.value.bytes or inconsistent chunks")
+                }
             case .requestValue(let hash) where settings.persists:
-                if await !answerFromSnapshot(hash) { try membership.relayTransient(.binary(bytes)) }
+                if await !answer(hash) { try membership.relayTransient(.binary(bytes)) }
             default:
                 try membership.relayTransient(.binary(bytes))
             }
@@ -60,51 +73,48 @@ struct SDSReader {
         }
     }
 
-    /// Adds a chunk; a completed value is stored as the snapshot (not re-sent to peers, who had
-    /// the chunks).
-    private mutating func collect(_ bytes: [UInt8], hash: [UInt8], index: UInt32, total: UInt32) throws(SendError) {
-        switch values.add(bytes, hash: hash, index: index, total: total) {
-        case .incomplete:
-            return
-        case .abandoned:
-            logger.debug("chunked value not stored", metadata: ["limit": "\(settings.maxValueBytes)"])
-        case .complete(let value):
-            let result = try membership.record { _, _ in
-                .binary(SDSFrame.valueBytes(hash: value.hash, value: value.bytes))
-            }
-            compactOnceDurable(result)
+    /// Stores a value blob, or logs why it was not.
+    private func keep(_ value: [UInt8], hash: [UInt8]) async {
+        guard value.count <= settings.maxValueBytes else {
+            return refused(hash: hash, size: value.count, why: "over sds.max.value.bytes")
+        }
+        do {
+            try await blobs.put(store: store, hash: hash, bytes: value, maxStoreBytes: settings.maxStoreBytes)
+        } catch SDSBlobError.storeFull {
+            refused(hash: hash, size: value.count, why: "the store's blobs would pass sds.max.store.bytes")
+        } catch {
+            logger.error("value blob not stored", metadata: ["hash": "\(hash.lowercaseHex)", "error": "\(error)"])
         }
     }
 
-    /// Once the snapshot at this seq is durable, the frames before it are deleted.
-    private func compactOnceDurable(_ result: PublishResult) {
-        guard case .published(let message, let ticket) = result else { return }
-        let relay = membership.relay
-        let logger = self.logger
-        relay.log.whenDurable(ticket) {
-            Task {
-                do {
-                    try await relay.compact(message.room, before: message.seq)
-                } catch {
-                    logger.warning(
-                        "compaction failed; will retry with the next snapshot", metadata: ["error": "\(error)"])
-                }
-            }
-        }
+    private func refused(hash: [UInt8], size: Int?, why: String) {
+        logger.warning(
+            "value blob relayed but not stored",
+            metadata: ["hash": "\(hash.lowercaseHex)", "size": "\(size.map(String.init) ?? "?")", "why": "\(why)"])
     }
 
-    /// Answers a REQ_VALUE from the stored snapshot when its hash matches; returns whether it did.
-    private func answerFromSnapshot(_ hash: [UInt8]) async -> Bool {
-        let store = membership.relay.log.store
-        guard
-            let first = try? await store.messages(
-                in: membership.room.id, for: membership.device, after: 0, through: .max >> 1, limit: 1
-            ).first,
-            case .binary(let body) = first.body,
-            case .success(.value(let storedHash)) = SDSFrame.parse(body),
-            storedHash == hash
-        else { return false }
-        queue.send(first.body)
+    /// Sends the stored blob as one VALUE frame, or as VALUE_CHUNKs when larger than a chunk,
+    /// keeping pace with the socket; returns whether the server had it.
+    private func answer(_ hash: [UInt8]) async -> Bool {
+        let found: [UInt8]?
+        do {
+            found = try await blobs.blob(store: store, hash: hash)
+        } catch {
+            logger.error("value blob not read", metadata: ["hash": "\(hash.lowercaseHex)", "error": "\(error)"])
+            return false
+        }
+        guard let value = found else { return false }
+        guard value.count > SDSSettings.chunkBytes else {
+            queue.send(.binary(SDSFrame.valueBytes(hash: hash, value: value)))
+            return true
+        }
+        let chunks = SDSFrame.chunkBytes(hash: hash, value: value, chunkSize: SDSSettings.chunkBytes)
+        for chunk in chunks {
+            // Two chunks in flight at most: the answer never passes the slow-consumer bound.
+            await queue.drained(below: SDSSettings.chunkBytes)
+            guard !queue.isClosed else { break }
+            queue.send(.binary(chunk))
+        }
         return true
     }
 }

@@ -92,10 +92,13 @@ public struct SDSTokenAuthority: Sendable {
     public func issue(
         subject: String, store: String, scope: SDSScope, lifetime: Duration, now: Date = Date()
     ) async throws -> String {
-        let seconds = Double(lifetime.components.seconds)
+        // Whole seconds (NumericDate as SDS's server and most JWT libraries write it): some clients
+        // read `exp` as an integer.
+        let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let expiresAt = issuedAt.addingTimeInterval(Double(lifetime.components.seconds))
         let claims = SDSClaims(
-            sub: subject, aud: store, scope: scope, exp: ExpirationClaim(value: now.addingTimeInterval(seconds)),
-            iat: IssuedAtClaim(value: now), iss: issuer)
+            sub: subject, aud: store, scope: scope, exp: ExpirationClaim(value: expiresAt),
+            iat: IssuedAtClaim(value: issuedAt), iss: issuer)
         return try await keys.sign(claims)
     }
 }

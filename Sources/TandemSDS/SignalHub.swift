@@ -131,7 +131,8 @@ public struct SignalEndpoint: Sendable {
                 try? await Task.sleep(for: .seconds(5))
                 if !Task.isCancelled { connection.abort() }
             }
-            var rateLimiter = RateLimiter(limits.rate, now: clock.now())
+            // A fast peer is slowed (its socket is not read until the rate allows), never dropped.
+            var pace = TokenBucket(limits.rate, now: clock.now())
             var frames = inbound.makeAsyncIterator()
             while let frame = try? await frames.next() {
                 guard !peer.queue.isClosed else { continue }
@@ -139,10 +140,7 @@ public struct SignalEndpoint: Sendable {
                     peer.queue.close(SDSClose.frameTooLarge)
                     continue
                 }
-                guard rateLimiter.check(now: clock.now()) == .allowed else {
-                    peer.queue.close(.rateLimitAbuse)
-                    continue
-                }
+                await pace.paced(by: clock)
                 hub.route(frame, from: peer, in: store)
             }
             hub.leave(store, peer)

@@ -99,6 +99,7 @@ public enum SQLiteDatabase {
         migrator.registerMigration("v4 accounts", migrate: AccountsSchema.create)
         migrator.registerMigration("v5 tinyhost accounts", migrate: TinyHostSchema.create)
         migrator.registerMigration("v6 tinybase stores", migrate: TinyBaseSchema.create)
+        migrator.registerMigration("v7 sds blobs", migrate: SDSBlobSchema.create)
         return migrator
     }
 }

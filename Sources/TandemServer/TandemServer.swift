@@ -37,6 +37,7 @@ public struct TandemServer: Sendable {
     /// The SDS token authority; nil when sds.jwt.secret is empty (SDS endpoints off).
     public let sdsTokens: SDSTokenAuthority?
     public let signalHub: SignalHub
+    let sdsBlobs: any SDSBlobStore
     /// The JotBunker LAN endpoint; nil when `lan.enabled` is false.
     public let lan: LANEndpoint?
     /// TinyHost's accounts (sign-up, sessions) on the HTTP port; nil when `tinyhost.enabled` is false.
@@ -79,6 +80,7 @@ public struct TandemServer: Sendable {
         self.sdsTokens =
             configuration.sdsSecret.isEmpty
             ? nil : try await SDSTokenAuthority(secret: configuration.sdsSecret, issuer: configuration.sdsIssuer)
+        self.sdsBlobs = SQLiteSDSBlobStore(pool: pool)
         self.signalHub = SignalHub(
             maxPeersPerStore: configuration.limits.maxMembersPerRoom, maxStores: configuration.limits.maxRooms)
         self.tinyHostAccounts =
@@ -165,7 +167,8 @@ public struct TandemServer: Sendable {
         SDSRoutes.add(
             sdsTokens.map { tokens in
                 SDSRoutes(
-                    sync: SDSEndpoint(relay: relay, tokens: tokens, settings: configuration.sds, logger: logger),
+                    sync: SDSEndpoint(
+                        relay: relay, tokens: tokens, settings: configuration.sds, blobs: sdsBlobs, logger: logger),
                     signal: SignalEndpoint(
                         hub: signalHub, tokens: tokens, limits: configuration.limits,
                         maxFrameBytes: configuration.sds.maxFrameBytes),
@@ -193,7 +196,13 @@ public struct TandemServer: Sendable {
             logger: logger)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: httpApp), .init(service: webSocketApp),
+            .init(
+                service: Listener(
+                    name: "HTTP", host: configuration.host, port: configuration.httpPort, wrapped: httpApp)),
+            .init(
+                service: Listener(
+                    name: "WebSocket", host: configuration.host, port: configuration.webSocketPort,
+                    wrapped: webSocketApp)),
         ]
         if let accounts, let accountsConfiguration {
             services.append(
@@ -209,8 +218,11 @@ public struct TandemServer: Sendable {
         if let tinyBaseHub { services.append(.init(service: TinyBaseService(hub: tinyBaseHub))) }
         let relayService = RelayService(relay: relay, retentionDays: configuration.retentionDays, logger: logger)
         if let lan {
+            let app = makeLANApplication(lan, ports: ports, pingInterval: configuration.pingInterval)
             services.append(
-                .init(service: makeLANApplication(lan, ports: ports, pingInterval: configuration.pingInterval)))
+                .init(
+                    service: Listener(
+                        name: "LAN", host: configuration.lan.host, port: configuration.lan.port, wrapped: app)))
         }
         services.append(.init(service: relayService))
         if let lan { services.append(.init(service: LANService(endpoint: lan, logger: logger))) }

@@ -46,6 +46,7 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "tandem")
+        for warning in configuration.warnings { logger.warning("\(warning)") }
         let server: TandemServer
         do {
             server = try await TandemServer(

@@ -29,6 +29,33 @@ struct LimitTests {
         #expect(!take)
     }
 
+    @Test("a bucket's delay is 0 when it takes a token, else the milliseconds until the next one")
+    func tokenBucketDelay() {
+        var bucket = TokenBucket(ratePerSecond: 10, capacity: 2, now: 0)
+        #expect(bucket.delay(now: 0) == 0)
+        #expect(bucket.delay(now: 0) == 0)
+        #expect(bucket.delay(now: 0) == 100)
+        #expect(bucket.delay(now: 40) == 60)
+        #expect(bucket.delay(now: 100) == 0)
+        #expect(bucket.delay(now: 100) == 100)
+    }
+
+    @Test("drained(below:) waits until the writer took enough, and returns at once on a closed queue")
+    func drainedBelow() async {
+        let queue = OutboundQueue(maxBytes: 1000)
+        queue.send(.text("0123456789"))
+        queue.send(.text("0123456789"))
+        let waiter = Task { await queue.drained(below: 10) }
+        try? await Task.sleep(for: .milliseconds(20))
+        _ = queue.takeReady(maxBytes: 1)
+        await waiter.value
+        #expect(queue.queuedBytes == 10)
+        queue.send(.text("0123456789"))
+        let closing = Task { await queue.drained(below: 0) }
+        queue.close(CloseReason(code: 4000, reason: "done"))
+        await closing.value
+    }
+
     @Test("a limiter turns repeated refusals within the window into abuse")
     func abuse() {
         var limit = RateLimit()

@@ -64,34 +64,30 @@ struct PythonInteropTests {
         try await sds.server.stop()
     }
 
-    /// SDS's own client, `sds-network-websocket.js`: from `SDS_PROVIDER_JS`, or extracted from a
-    /// local mirror of the shareable-data-store repository. Never committed here.
+    /// The SDS commit the interop scripts were written against.
+    static let sdsCommit = "1fd840925006a458c0bf6fd23cd0ed0b55cad010"
+
+    /// A file of SDS's own code at `sdsCommit`, extracted from the checkout `SDS_REPO` names into a
+    /// test folder; nil without one.
+    static func sdsFile(_ path: String, as name: String) async -> String? {
+        guard let repository = InteropRepository.named("SDS_REPO") else { return nil }
+        let file = TestFiles.directory("sds-client").appendingPathComponent(name)
+        return await repository.extract(sdsCommit, path, to: file) ? file.path : nil
+    }
+
+    /// SDS's own WebSocket provider, `sds-network-websocket.js`.
     static func sdsProvider() async -> String? {
-        if let path = ProcessInfo.processInfo.environment["SDS_PROVIDER_JS"] { return path }
-        let mirror = "/work/.mirror/rozek+shareable-data-store/repo"
-        guard FileManager.default.fileExists(atPath: mirror) else { return nil }
-        guard
-            let (status, source) = try? await run([
-                "git", "--git-dir=\(mirror)", "show", "HEAD:packages/network-websocket/dist/sds-network-websocket.js",
-            ]), status == 0
-        else { return nil }
-        let path = TestFiles.directory("sds-provider").appendingPathComponent("sds-network-websocket.mjs")
-        guard (try? source.write(to: path, atomically: true, encoding: .utf8)) != nil else { return nil }
-        return path.path
+        await sdsFile("packages/network-websocket/dist/sds-network-websocket.js", as: "sds-network-websocket.mjs")
     }
 
     static let hasNodeAndProvider: @Sendable () async throws -> Bool = {
-        guard (try? await run(["node", "--experimental-websocket", "-e", "WebSocket"]).status) == 0 else {
-            return false
-        }
+        guard await InteropRepository.hasNode() else { return false }
         return await sdsProvider() != nil
     }
 
     @Test(
         "SDS's own WebSocket provider syncs through Tandem: patches, a chunked value, presence, replay",
-        .enabled(
-            "node with WebSocket, or SDS's provider (SDS_PROVIDER_JS or a local mirror), is missing", hasNodeAndProvider
-        ))
+        .enabled(InteropRepository.missing("SDS_REPO", "rozek/shareable-data-store"), hasNodeAndProvider))
     func sdsProviderClient() async throws {
         let provider = try #require(await Self.sdsProvider())
         let sds = try await SDSFixture.start()

@@ -74,17 +74,16 @@ struct SDSSyncTests {
         let a = try await sds.connect(), b = try await sds.connect(), c = try await sds.connect()
         let elsewhere = try await sds.connect(store: "other")
         let frames: [[UInt8]] = [
-            patch(1), value([1, 2, 3]), [0x03] + valueHash, [0x04] + Array(#"{"PeerId":"a"}"#.utf8), [0x06, 9],
-            chunk(0, of: 2, [7]),
+            patch(1), value([1, 2, 3]), [0x03] + [UInt8](repeating: 0xCD, count: 32),
+            [0x04] + Array(#"{"PeerId":"a"}"#.utf8), [0x06, 9], chunk(0, of: 2, [7]), patch(2),
         ]
         for frame in frames { a.sendBinary(frame) }
-        // Stored frames (PATCH, VALUE) go out once durable, the others at once, so only the
-        // stored ones keep their order relative to each other.
+        // Patches go out once durable, the others at once, so only the patches keep their order.
         for peer in [b, c] {
             var received: [[UInt8]] = []
             for _ in frames { received.append(try await peer.nextBinary()) }
             #expect(Set(received) == Set(frames))
-            #expect(received.filter { $0[0] <= 2 } == [patch(1), value([1, 2, 3])])
+            #expect(received.filter { $0[0] == 1 } == [patch(1), patch(2)])
         }
         #expect(try await a.binaryWithin() == nil)
         #expect(try await elsewhere.binaryWithin() == nil)
@@ -171,78 +170,99 @@ struct SDSPersistenceTests {
         #expect(try await late.binaryWithin() == nil)
     }
 
-    @Test("patches then a value: the value prunes them; later patches follow it")
-    func valuePrunesPatches() async throws {
+    @Test("patches, a value, more patches: a late joiner gets every patch, and the value when it asks")
+    func valueIsABlob() async throws {
         let sds = try await SDSFixture.start()
         defer { Task { try await sds.server.stop() } }
         let writer = try await sds.connect(), witness = try await sds.connect()
         let frames = [patch(1), patch(2), value([9, 9]), patch(3)]
         for frame in frames { writer.sendBinary(frame) }
-        for frame in frames { #expect(try await witness.nextBinary() == frame) }
-        try await waitForCompaction(sds, store: "notes")
-        let late = try await sds.connect()
-        #expect(try await late.nextBinary() == value([9, 9]))
-        #expect(try await late.nextBinary() == patch(3))
-        #expect(try await late.binaryWithin() == nil)
-    }
-
-    @Test("two chunks are reassembled into the snapshot, replayed as one VALUE")
-    func chunksBecomeSnapshot() async throws {
-        let sds = try await SDSFixture.start()
-        defer { Task { try await sds.server.stop() } }
-        let writer = try await sds.connect(), witness = try await sds.connect()
-        let frames = [patch(1), chunk(1, of: 2, [3, 4]), chunk(0, of: 2, [1, 2]), patch(2)]
-        for frame in frames { writer.sendBinary(frame) }
-        // Chunks are relayed at once as they came (not re-sent as a value); patches once durable.
+        // The value is relayed at once, patches once durable: only the patches keep their order.
         var received: [[UInt8]] = []
         for _ in frames { received.append(try await witness.nextBinary()) }
         #expect(Set(received) == Set(frames))
-        #expect(received.filter { $0[0] == 0x01 } == [patch(1), patch(2)])
-        #expect(try await witness.binaryWithin() == nil)
-        try await waitForCompaction(sds, store: "notes")
+        #expect(received.filter { $0[0] == 0x01 } == [patch(1), patch(2), patch(3)])
         let late = try await sds.connect()
-        #expect(try await late.nextBinary() == value([1, 2, 3, 4]))
-        #expect(try await late.nextBinary() == patch(2))
-        #expect(try await late.binaryWithin() == nil)
-    }
-
-    @Test("a REQ_VALUE for the stored snapshot's hash is answered by the server")
-    func requestValueAnswered() async throws {
-        let sds = try await SDSFixture.start()
-        defer { Task { try await sds.server.stop() } }
-        let writer = try await sds.connect()
-        writer.sendBinary(value([5, 6, 7]))
-        try await waitForCompaction(sds, store: "notes", through: 0)
-        let asker = try await sds.connect()
-        #expect(try await asker.nextBinary() == value([5, 6, 7]))
-        asker.sendBinary([0x03] + valueHash)
-        #expect(try await asker.nextBinary() == value([5, 6, 7]))
+        for n in 1...3 { #expect(try await late.nextBinary() == patch(n)) }
+        #expect(try await late.binaryWithin() == nil, "values are not pushed; clients ask for them")
+        late.sendBinary([0x03] + valueHash)
+        #expect(try await late.nextBinary() == value([9, 9]))
         #expect(try await writer.binaryWithin() == nil, "answered by the server, not relayed")
         let unknown = [UInt8](repeating: 1, count: 32)
-        asker.sendBinary([0x03] + unknown)
-        #expect(try await writer.nextBinary() == [0x03] + unknown)
+        late.sendBinary([0x03] + unknown)
+        #expect(try await writer.nextBinary() == [0x03] + unknown, "a value the server lacks is asked of the peers")
     }
 
-    @Test("a client joining while patches stream gets each exactly once, in order")
-    func replayThenLiveWithoutGap() async throws {
-        let sds = try await SDSFixture.start(["rate.messages.per.second": "100000", "rate.burst": "100000"])
+    @Test("chunks become one blob; a value over 1 MiB is answered as 1 MiB chunks, in order")
+    func chunkedValue() async throws {
+        let sds = try await SDSFixture.start()
         defer { Task { try await sds.server.stop() } }
-        let writer = try await sds.connect()
-        let total = 400
-        let sending = Task {
-            for n in 1...total {
-                writer.sendBinary(patch(n))
-                if n % 20 == 0 { try await Task.sleep(for: .milliseconds(2)) }
-            }
-        }
-        try await Task.sleep(for: .milliseconds(15))
+        let writer = try await sds.connect(), witness = try await sds.connect()
+        let big = (0..<(5 << 19)).map { UInt8($0 % 251) }  // 2.5 MiB
+        let pieces = stride(from: 0, to: big.count, by: 1 << 20).map { Array(big[$0..<min(big.count, $0 + (1 << 20))]) }
+        let frames = [patch(1)] + pieces.indices.reversed().map { chunk(UInt32($0), of: 3, pieces[$0]) } + [patch(2)]
+        for frame in frames { writer.sendBinary(frame) }
+        var received: [[UInt8]] = []
+        for _ in frames { received.append(try await witness.nextBinary()) }
+        #expect(Set(received) == Set(frames), "chunks are relayed as they came")
         let late = try await sds.connect()
-        try await sending.value
-        for n in 1...total { #expect(try await late.nextBinary() == patch(n)) }
+        #expect(try await late.nextBinary() == patch(1))
+        #expect(try await late.nextBinary() == patch(2))
         #expect(try await late.binaryWithin() == nil)
+        late.sendBinary([0x03] + valueHash)
+        for (index, piece) in pieces.enumerated() {
+            #expect(try await late.nextBinary() == chunk(UInt32(index), of: 3, piece))
+        }
     }
 
-    @Test("snapshot and patches survive a restart")
+    @Test("a REQ_VALUE hash shorter than 32 bytes is padded with zeros, as SDS's engine lays out its chunks")
+    func shortRequestHash() async throws {
+        let sds = try await SDSFixture.start()
+        defer { Task { try await sds.server.stop() } }
+        let label = Array("fnv1a-00c0ffee-9".utf8).prefix(11)
+        let padded = Array(label) + [UInt8](repeating: 0, count: 32 - label.count)
+        let writer = try await sds.connect()
+        writer.sendBinary(chunk(0, of: 1, [4, 2], hash: padded))
+        writer.sendBinary(patch(1))
+        let asker = try await sds.connect()
+        #expect(try await asker.nextBinary() == patch(1))
+        asker.sendBinary([0x03] + label)
+        #expect(try await asker.nextBinary() == value([4, 2], hash: padded))
+    }
+
+    @Test("a blob over sds.max.store.bytes is relayed, not stored; the socket stays open and patches are kept")
+    func storeQuota() async throws {
+        let sds = try await SDSFixture.start(["sds.max.store.bytes": "16"])
+        defer { Task { try await sds.server.stop() } }
+        let writer = try await sds.connect(), witness = try await sds.connect()
+        let other = [UInt8](repeating: 7, count: 32)
+        writer.sendBinary(value(Array(repeating: 1, count: 10)))
+        writer.sendBinary(value(Array(repeating: 2, count: 10), hash: other))
+        writer.sendBinary(patch(1))
+        #expect(try await witness.nextBinary() == value(Array(repeating: 1, count: 10)))
+        #expect(try await witness.nextBinary() == value(Array(repeating: 2, count: 10), hash: other))
+        #expect(try await witness.nextBinary() == patch(1))
+        witness.sendBinary([0x03] + valueHash)
+        #expect(try await witness.nextBinary() == value(Array(repeating: 1, count: 10)))
+        witness.sendBinary([0x03] + other)
+        #expect(try await writer.nextBinary() == [0x03] + other, "not stored, so asked of the peers")
+    }
+
+    @Test("a writer streaming far over the rate is slowed, not closed, and every patch is stored")
+    func fastWriterPaced() async throws {
+        let sds = try await SDSFixture.start(["rate.messages.per.second": "400", "rate.burst": "50"])
+        defer { Task { try await sds.server.stop() } }
+        let writer = try await sds.connect(), witness = try await sds.connect()
+        let total = 450
+        for n in 1...total { writer.sendBinary(patch(n)) }
+        for n in 1...total { #expect(try await witness.nextBinary() == patch(n)) }
+        let late = try await sds.connect()
+        for n in 1...total { #expect(try await late.nextBinary() == patch(n)) }
+        writer.sendBinary(patch(total + 1))
+        #expect(try await witness.nextBinary() == patch(total + 1), "the writer's socket is still open")
+    }
+
+    @Test("patches and blobs survive a restart")
     func survivesRestart() async throws {
         let path = TestServer.temporaryDatabasePath()
         let first = try await SDSFixture.start(databasePath: path)
@@ -253,9 +273,11 @@ struct SDSPersistenceTests {
         let sds = try await SDSFixture.start(databasePath: path)
         defer { Task { try await sds.server.stop() } }
         let late = try await sds.connect()
-        #expect(try await late.nextBinary() == value([4]))
+        #expect(try await late.nextBinary() == patch(1))
         #expect(try await late.nextBinary() == patch(2))
         #expect(try await late.binaryWithin() == nil)
+        late.sendBinary([0x03] + valueHash)
+        #expect(try await late.nextBinary() == value([4]))
     }
 
     @Test("with sds.persist=false nothing is stored or replayed")
@@ -269,19 +291,8 @@ struct SDSPersistenceTests {
         #expect(try await witness.nextBinary() == value([1]))
         let late = try await sds.connect()
         #expect(try await late.binaryWithin() == nil)
-    }
-
-    /// Waits until the store's log is pruned past `through` (the snapshot's compaction ran).
-    func waitForCompaction(_ sds: SDSFixture, store: String, through: UInt64 = 1) async throws {
-        let room = SDSEndpoint.room(for: store)
-        for _ in 0..<200 {
-            let first = try await sds.server.server.relay.log.store.messages(
-                in: room, for: .init("probe"), after: 0, through: 1 << 40, limit: 1
-            ).first
-            if case .binary(let body) = first?.body, body.first == 0x02 { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("the store was not compacted to its snapshot")
+        late.sendBinary([0x03] + valueHash)
+        #expect(try await writer.nextBinary() == [0x03] + valueHash)
     }
 }
 

@@ -3,8 +3,8 @@ import TandemTestSupport
 import Testing
 
 /// TinyBase's own client code against Tandem. The prebuilt ESM bundles of `createMergeableStore`
-/// and `createWsSynchronizer` are read from a local TinyBase checkout at test time (`TINYBASE_REPO`,
-/// else the tool mirror) and never committed here.
+/// and `createWsSynchronizer` are read from a local TinyBase checkout at test time (`TINYBASE_REPO`)
+/// and never committed here.
 @Suite("Interop with TinyBase's own client", .timeLimit(.minutes(1)))
 struct TinyBaseInteropTests {
     /// Released versions whose prebuilt bundles the repository carries, and the tag holding them.
@@ -17,44 +17,24 @@ struct TinyBaseInteropTests {
         ]
     }
 
-    /// A directory holding the two bundles of a version, or nil when no TinyBase checkout is on this machine.
+    /// A directory holding the two bundles of a version, or nil when `TINYBASE_REPO` names no checkout.
     static func bundles(tag: String = "v9.5.1", version: String = "9.5.1") async -> String? {
-        let repository =
-            ProcessInfo.processInfo.environment["TINYBASE_REPO"] ?? "/work/.mirror/tinyplex+tinybase/repo"
-        guard FileManager.default.fileExists(atPath: repository) else { return nil }
+        guard let repository = InteropRepository.named("TINYBASE_REPO") else { return nil }
         let directory = TestFiles.directory("tinybase")
         for (name, path) in bundlePaths(version) {
-            let file = directory.appendingPathComponent(name)
-            guard FileManager.default.createFile(atPath: file.path, contents: nil),
-                let output = try? FileHandle(forWritingTo: file),
-                await extract(repository: repository, object: "\(tag):\(path)", into: output) == 0
-            else { return nil }
+            guard await repository.extract(tag, path, to: directory.appendingPathComponent(name)) else { return nil }
         }
         return directory.path
     }
 
-    /// `git show` of a bundle straight into a file (bundles are larger than a pipe's buffer).
-    static func extract(repository: String, object: String, into output: FileHandle) async -> Int32? {
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "--git-dir=\(repository)", "show", object]
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.terminationStatus
-    }
-
     static let available: @Sendable () async throws -> Bool = {
-        guard (try? await PythonInteropTests.run(["node", "--experimental-websocket", "-e", "WebSocket"]).status) == 0
-        else { return false }
+        guard await InteropRepository.hasNode() else { return false }
         return await bundles() != nil
     }
 
     @Test(
         "TinyBase's createWsSynchronizer syncs through Tandem: convergence, isolation, offline edits, heartbeat, 1009 and manual sync",
-        .enabled("node 20 with WebSocket, or a TinyBase checkout (TINYBASE_REPO or the mirror), is missing", available),
+        .enabled(InteropRepository.missing("TINYBASE_REPO", "tinyplex/tinybase"), available),
         arguments: versions)
     func tinyBaseClient(tag: String, version: String) async throws {
         let directory = try #require(await Self.bundles(tag: tag, version: version))

@@ -23,12 +23,32 @@ struct SDSFrameTests {
         #expect(SDSFrame.parse([]) == .failure(.empty))
         #expect(SDSFrame.parse([0x07, 1]) == .failure(.unknownType(7)))
         #expect(SDSFrame.parse([0x02] + hash.prefix(31)) == .failure(.truncated(.value, minimum: 33)))
-        #expect(SDSFrame.parse([0x03]) == .failure(.truncated(.requestValue, minimum: 33)))
+        #expect(SDSFrame.parse([0x03]) == .failure(.truncated(.requestValue, minimum: 2)))
         #expect(SDSFrame.parse([0x05] + hash + [0, 0, 0]) == .failure(.truncated(.valueChunk, minimum: 41)))
         #expect(
             SDSFrame.parse([0x05] + hash + [0, 0, 0, 2, 0, 0, 0, 2]) == .failure(.badChunkHeader(index: 2, total: 2)))
         #expect(
             SDSFrame.parse([0x05] + hash + [0, 0, 0, 0, 0, 0, 0, 0]) == .failure(.badChunkHeader(index: 0, total: 0)))
+    }
+
+    @Test("a REQ_VALUE hash shorter than 32 bytes is padded with zeros; a longer one is cut to 32")
+    func requestValueHashLengths() {
+        let label = Array("fnv1a-1234".utf8)
+        #expect(
+            SDSFrame.parse([0x03] + label)
+                == .success(.requestValue(hash: label + [UInt8](repeating: 0, count: 32 - label.count))))
+        #expect(SDSFrame.parse([0x03] + hash + [1, 2]) == .success(.requestValue(hash: hash)))
+    }
+
+    @Test("a value is cut into chunks of the given size, each naming its index and the count")
+    func chunking() {
+        let value = Array(0..<10) as [UInt8]
+        let chunks = SDSFrame.chunkBytes(hash: hash, value: value, chunkSize: 4)
+        #expect(chunks.count == 3)
+        for (index, chunk) in chunks.enumerated() {
+            #expect(SDSFrame.parse(chunk) == .success(.valueChunk(hash: hash, index: UInt32(index), total: 3)))
+        }
+        #expect(chunks.flatMap { $0[SDSFrame.chunkHeaderLength...] } == value)
     }
 
     @Test("presence must be a JSON object naming a string PeerId")

@@ -43,6 +43,19 @@ struct SDSTokenTests {
         #expect(expiry > 50 && expiry <= 61)
     }
 
+    @Test("issued tokens carry exp and iat as whole seconds (integer NumericDates)")
+    func integerNumericDates() async throws {
+        let now = Date(timeIntervalSince1970: 1_796_196_302.02)
+        let token = try await authority().issue(
+            subject: "alice", store: "store-1", scope: .read, lifetime: .seconds(60), now: now)
+        let payload = String(token.split(separator: ".")[1])
+        var base64 = payload.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        let json = String(decoding: try #require(Data(base64Encoded: base64)), as: UTF8.self)
+        #expect(json.contains(#""exp":1796196362"#) && !json.contains(#""exp":1796196362."#), "\(json)")
+        #expect(json.contains(#""iat":1796196302"#) && !json.contains(#""iat":1796196302."#), "\(json)")
+    }
+
     @Test("tokens signed elsewhere with the same secret verify")
     func foreignTokenVerifies() async throws {
         let token = try await sign(claims())

@@ -76,8 +76,45 @@ struct ConfigLoaderTests {
             let text = "\(error)"
             return text.contains("relay.conf:3") && text.contains("max.room") && text.contains("max.rooms")
         }
-        #expect(throws: ConfigError.self) { try load(environment: ["TANDEM_NOPE": "1"]) }
         #expect(throws: ConfigError.self) { try load(overrides: [("nope", "1")]) }
+    }
+
+    @Test("a TANDEM_ variable that is no setting is ignored with a warning naming it")
+    func unknownEnvironmentVariable() throws {
+        let configuration = try load(environment: ["TANDEM_CMD": "./run", "TANDEM_MAX_ROOMS": "7"])
+        #expect(configuration.limits.maxRooms == 7)
+        #expect(configuration.warnings.count == 1)
+        #expect(configuration.warnings.first?.contains("TANDEM_CMD") == true)
+        #expect(try load(environment: ["TANDEM_MAX_ROOMS": "7"]).warnings.isEmpty)
+    }
+
+    @Test(
+        "Kubernetes service links for a Service named tandem are ignored with one warning; a plain TANDEM_PORT is the port"
+    )
+    func kubernetesServiceLinks() throws {
+        let links = [
+            "TANDEM_PORT": "tcp://10.96.0.12:8443", "TANDEM_SERVICE_HOST": "10.96.0.12", "TANDEM_SERVICE_PORT": "8443",
+            "TANDEM_SERVICE_PORT_HTTP": "8443", "TANDEM_PORT_8443_TCP": "tcp://10.96.0.12:8443",
+            "TANDEM_PORT_8443_TCP_PROTO": "tcp", "TANDEM_PORT_8443_TCP_PORT": "8443",
+            "TANDEM_PORT_8443_TCP_ADDR": "10.96.0.12",
+        ]
+        let configuration = try load(environment: links)
+        #expect(configuration.httpPort == 8443)
+        #expect(configuration.warnings.count == 1)
+        #expect(configuration.warnings.first?.contains("enableServiceLinks") == true)
+        #expect(try load(environment: links.merging(["TANDEM_PORT": "9000"]) { $1 }).httpPort == 9000)
+    }
+
+    @Test("listeners without a port of their own follow port: ws + 1, accounts + 2, LAN + 3; 0 stays 0")
+    func derivedPorts() throws {
+        let moved = try load(overrides: [("port", "9000")])
+        #expect(moved.webSocketPort == 9001 && moved.lan.port == 9003)
+        let free = try load(overrides: [("port", "0"), ("lan.enabled", "true")])
+        #expect(free.webSocketPort == 0 && free.lan.port == 0)
+        let explicit = try load(overrides: [("port", "9000"), ("lan.port", "8080"), ("ws.port", "7000")])
+        #expect(explicit.webSocketPort == 7000 && explicit.lan.port == 8080)
+        #expect(throws: ConfigError.self) { try load(overrides: [("port", "65534"), ("lan.enabled", "true")]) }
+        #expect(try load(overrides: [("port", "65534")]).webSocketPort == 65535)
     }
 
     @Test("a bad value names the key, the line and the rule")
@@ -123,11 +160,11 @@ struct ConfigLoaderTests {
         #expect(throws: ConfigError.self) { try load(environment: ["SDS_JWT_SECRET": "too-short"]) }
     }
 
-    @Test("lan.*: off by default on 8080 with policy ask and 60 s; the pairing payload's separator is refused")
+    @Test("lan.*: off by default on 8446 with policy ask and 60 s; the pairing payload's separator is refused")
     func lanSettings() throws {
         let defaults = try load()
         #expect(!defaults.lan.isEnabled)
-        #expect(defaults.lan.port == 8080)
+        #expect(defaults.lan.port == 8446)
         #expect(defaults.lan.settings.policy == .ask)
         #expect(defaults.lan.settings.decisionTimeout == .seconds(60))
         let set = try load(overrides: [

@@ -25,6 +25,8 @@ public final class OutboundQueue: Outbox, AsyncSequence {
         var readyHandler: (@Sendable () -> Void)?
         var closeReason: CloseReason?
         var closeWatchers: [CheckedContinuation<CloseReason?, Never>] = []
+        /// Senders waiting for the queue to shrink to a number of bytes (see `drained(below:)`).
+        var drainWatchers: [(bytes: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     /// Who to wake after an item was queued, run outside the lock.
@@ -65,6 +67,7 @@ public final class OutboundQueue: Outbox, AsyncSequence {
             state.closed = true
             state.closeReason = reason
             swap(&watchers, &state.closeWatchers)
+            Self.releaseDrainWatchers(in: &state)
             return enqueue(.close(reason), bytes: 0, into: &state)
         }
         wake.run()
@@ -91,6 +94,7 @@ public final class OutboundQueue: Outbox, AsyncSequence {
             swap(&watchers, &state.closeWatchers)
             state.closed = true
             state.finished = true
+            Self.releaseDrainWatchers(in: &state)
             state.items = []
             state.head = 0
             state.bytes = 0
@@ -102,6 +106,20 @@ public final class OutboundQueue: Outbox, AsyncSequence {
         }
         consumer?.resume(returning: nil)
         handler?()
+    }
+
+    /// Returns once at most `bytes` are queued, or the queue is closed. A connection sending a large
+    /// answer in pieces waits here between pieces, so it keeps pace with its socket instead of passing
+    /// `maxBytes`.
+    public func drained(below bytes: Int) async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Bool in
+                if state.closed || state.bytes <= bytes { return true }
+                state.drainWatchers.append((bytes, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 
     /// Whether the queue accepts no more items.
@@ -149,6 +167,7 @@ public final class OutboundQueue: Outbox, AsyncSequence {
                 state.closed = true
                 state.closeReason = .slowConsumer
                 swap(&watchers, &state.closeWatchers)
+                Self.releaseDrainWatchers(in: &state)
                 // Drop the backlog: the client catches up from storage with lastSeq.
                 state.items = []
                 state.head = 0
@@ -192,6 +211,7 @@ public final class OutboundQueue: Outbox, AsyncSequence {
             let item = state.items[state.head]
             state.head += 1
             state.bytes -= size(of: item)
+            if !state.drainWatchers.isEmpty { releaseDrainWatchers(in: &state) }
             if state.head == state.items.count {
                 state.items.removeAll(keepingCapacity: true)
                 state.head = 0
@@ -200,6 +220,18 @@ public final class OutboundQueue: Outbox, AsyncSequence {
         }
         if state.finished { return .some(nil) }
         return nil
+    }
+
+    /// Resumes the drain watchers whose bound the queue now meets (all of them once it is closed).
+    /// Resuming only schedules their tasks, so it is safe under the lock.
+    private static func releaseDrainWatchers(in state: inout State) {
+        let closed = state.closed
+        let bytes = state.bytes
+        state.drainWatchers.removeAll { watcher in
+            guard closed || bytes <= watcher.bytes else { return false }
+            watcher.continuation.resume()
+            return true
+        }
     }
 
     private static func size(of event: RoomEvent) -> Int {

@@ -14,13 +14,39 @@ public struct TokenBucket: Sendable {
 
     /// Takes one token if there is one.
     public mutating func take(now: Int64) -> Bool {
-        if now > updatedAt {
-            tokens = min(capacity, tokens + Double(now - updatedAt) * ratePerSecond / 1000)
-            updatedAt = now
-        }
+        refill(now: now)
         guard tokens >= 1 else { return false }
         tokens -= 1
         return true
+    }
+
+    /// Takes one token and returns 0, or, when there is none, returns how many milliseconds until
+    /// there is one (taking nothing). A reader that waits that long before reading on paces its
+    /// sender to the rate through TCP instead of refusing it.
+    public mutating func delay(now: Int64) -> Int64 {
+        if take(now: now) { return 0 }
+        return max(1, Int64(((1 - tokens) * 1000 / ratePerSecond).rounded(.up)))
+    }
+
+    private mutating func refill(now: Int64) {
+        guard now > updatedAt else { return }
+        tokens = min(capacity, tokens + Double(now - updatedAt) * ratePerSecond / 1000)
+        updatedAt = now
+    }
+}
+
+extension TokenBucket {
+    /// A bucket for `limit`, full.
+    public init(_ limit: RateLimit, now: Int64) {
+        self.init(ratePerSecond: limit.messagesPerSecond, capacity: limit.burst, now: now)
+    }
+
+    /// Waits until a token is there and takes it: the caller reads no more frames meanwhile, so a
+    /// fast sender is slowed by TCP, not refused. Returns early if the task is cancelled.
+    public mutating func paced(by clock: WallClock) async {
+        while case let wait = delay(now: clock.now()), wait > 0, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(wait))
+        }
     }
 }
 

@@ -75,12 +75,13 @@ public struct AccountsServer: Sendable {
         _ service: AccountService, _ configuration: AccountsConfiguration, logger: Logger,
         onBound: @escaping @Sendable (Int) async -> Void
     ) -> some Service {
-        AccountsApplication.make(service: service, configuration: configuration, logger: logger) { port in
+        let app = AccountsApplication.make(service: service, configuration: configuration, logger: logger) { port in
             if configuration.publicURL.isEmpty {
                 let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
                 service.setPublicURL("http://\(host):\(port)")
             }
             await onBound(port)
         }
+        return Listener(name: "accounts", host: configuration.host, port: configuration.port, wrapped: app)
     }
 }

@@ -39,7 +39,8 @@ public struct AccountsConfiguration: Sendable {
             return value
         }
         host = try required(values.string("host"), "host")
-        port = try required(values.integer("port"), "port")
+        port = try ServerConfiguration.port(
+            values, "port", following: relay.httpPort, offset: ServerConfiguration.accountsPortOffset)
         authSecret = values.string("auth.secret") ?? relay.authSecret
         sqlitePath = values.string("sqlite.path") ?? relay.sqlitePath
         allowInsecure = values.boolean("allow.insecure")

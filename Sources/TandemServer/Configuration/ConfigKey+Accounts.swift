@@ -5,7 +5,9 @@ extension ConfigKey {
     /// default (`auth.secret`, `sqlite.path`, `log.level`) take the relay's value.
     static let accounts: [ConfigKey] = [
         account("host", .string, "127.0.0.1", "Address the accounts service listens on"),
-        account("port", .integer(0...65535), "8445", "Accounts HTTP port (0 picks a free port)"),
+        account(
+            "port", .integer(0...65535), nil,
+            "Accounts HTTP port; default the relay's port + 2 (0 when that is 0: a free port)"),
         account("auth.secret", .string, nil, "Secret that signs device tokens; default: the relay's auth.secret"),
         account("sqlite.path", .path, nil, "SQLite file for accounts; default: the relay's sqlite.path"),
         account("allow.insecure", .boolean, "false", "Allow an empty auth.secret on a non-loopback host"),

@@ -70,7 +70,9 @@ extension ConfigKey {
             ConfigKey(
                 "port", .integer(0...65535), "8443", "HTTP port (0 picks a free port)",
                 legacy: ["HONE_RELAY_PORT", "SDS_PORT"]),
-            ConfigKey("ws.port", .integer(0...65535), nil, "WebSocket-only port; default port + 1 (0 when port is 0)"),
+            ConfigKey(
+                "ws.port", .integer(0...65535), nil,
+                "WebSocket-only port; default port + 1 (0 when port is 0: a free port)"),
             ConfigKey(
                 "auth.secret", .string, "",
                 "Shared secret for device tokens; empty = development mode, tokens not checked",
@@ -127,16 +129,21 @@ extension ConfigKey {
                 legacy: ["SDS_ISSUER"]),
             ConfigKey(
                 "sds.persist", .boolean, "true",
-                "Store SDS patches and snapshots and replay them to joining clients (false = relay only)"),
+                "Store SDS patches (replayed on join) and value blobs (served on REQ_VALUE); false = relay only"),
             ConfigKey(
                 "sds.max.frame.bytes", .integer(64...(64 << 20)), "1048640",
                 "Largest SDS frame; larger ones close the socket with 1009"),
             ConfigKey(
                 "sds.max.value.bytes", .integer(0...(1 << 30)), "16777216",
-                "Largest value reassembled from VALUE_CHUNK frames into a stored snapshot"),
+                "Largest SDS value blob stored; a larger one is relayed, not stored, with a warning"),
+            ConfigKey(
+                "sds.max.store.bytes", .integer(0...(1 << 40)), "1073741824",
+                "Most bytes of value blobs one SDS store keeps; past it blobs are relayed, not stored"),
             ConfigKey("lan.enabled", .boolean, "false", "Run the JotBunker LAN endpoint on its own port"),
             ConfigKey("lan.host", .string, "0.0.0.0", "Address the LAN endpoint listens on (phones must reach it)"),
-            ConfigKey("lan.port", .integer(0...65535), "8080", "LAN endpoint port (0 picks a free port)"),
+            ConfigKey(
+                "lan.port", .integer(0...65535), nil,
+                "LAN endpoint port; default port + 3 (0 when port is 0: a free port)"),
             ConfigKey(
                 "lan.secret", .string, "",
                 "Pairing secret phones must present; empty = generated once and kept in the database"),

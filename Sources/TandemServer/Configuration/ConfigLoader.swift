@@ -24,6 +24,8 @@ public struct ConfigLoader {
     }
 
     private(set) var values: [String: String] = [:]
+    /// What start-up should log about the sources it read (ignored environment variables).
+    public private(set) var warnings: [String] = []
     /// The keys this loader accepts: relay.conf's or auth.conf's.
     let keys: [ConfigKey]
 
@@ -53,7 +55,8 @@ public struct ConfigLoader {
         }
     }
 
-    /// Applies `TANDEM_*` variables and Hone's legacy names. Unknown `TANDEM_*` names are errors.
+    /// Applies `TANDEM_*` variables and Hone's legacy names. A `TANDEM_*` name that is no setting
+    /// is not an error (orchestrators set such names on their own) but a warning in `warnings`.
     public mutating func applyEnvironment(_ environment: [String: String]) throws(ConfigError) {
         // The SDS server's persistence directory: Tandem keeps SDS stores in its one database,
         // so the directory says where that file goes (any sqlite.path variable still wins).
@@ -62,17 +65,23 @@ public struct ConfigLoader {
             try set("sds.persist", "true", from: source)
             try set("sqlite.path", (directory as NSString).appendingPathComponent("tandem.db"), from: source)
         }
+        let serviceLinks = KubernetesServiceLinks(environment)
         for key in keys {
             for name in key.legacyEnvironment + [key.environmentName] {
-                if let value = environment[name] { try set(key.name, value, from: .environment(name)) }
+                guard let value = environment[name], !serviceLinks.names.contains(name) else { continue }
+                try set(key.name, value, from: .environment(name))
             }
         }
+        if let warning = serviceLinks.warning { warnings.append(warning) }
         let known = Set((ConfigKey.all + ConfigKey.accounts).map(\.environmentName))
-        for name in environment.keys.sorted() where name.hasPrefix("TANDEM_") && !known.contains(name) {
-            throw ConfigError(
-                description:
-                    "environment variable \(name): unknown setting (allowed: \(known.sorted().joined(separator: ", ")))"
-            )
+        let unknown = environment.keys.sorted().filter {
+            $0.hasPrefix("TANDEM_") && !known.contains($0) && !serviceLinks.names.contains($0)
+        }
+        // Both loaders (relay.conf's, auth.conf's) see the same environment; one of them says it.
+        if !unknown.isEmpty, keys.contains(where: { $0.name == "ws.port" }) {
+            warnings.append(
+                "environment variables \(unknown.joined(separator: ", ")) are not Tandem settings and are ignored "
+                    + "(settings: TANDEM_ + the key in capitals, dots as underscores, e.g. TANDEM_MAX_ROOMS)")
         }
     }
 
@@ -94,7 +103,9 @@ public struct ConfigLoader {
 
     /// The validated configuration.
     public func configuration() throws(ConfigError) -> ServerConfiguration {
-        try ServerConfiguration(settings: self)
+        var configuration = try ServerConfiguration(settings: self)
+        configuration.warnings = warnings
+        return configuration
     }
 
     func string(_ name: String) -> String? { values[name] ?? key(named: name)?.defaultValue }

@@ -31,6 +31,26 @@ public struct ServerConfiguration: Sendable {
     /// The TinyHost accounts (and sync) settings, `tinyhost.*`.
     public var tinyHost: TinyHostSettings
 
+    /// Start-up notes about the sources read (say, environment variables that are no settings).
+    public var warnings: [String] = []
+
+    /// Listeners without a port of their own follow `port`: these offsets from it (0 stays 0).
+    static let webSocketPortOffset = 1
+    static let accountsPortOffset = 2
+    static let lanPortOffset = 3
+
+    /// The port `name` sets, else `base + offset` (0 when `base` is 0: every port picked freely).
+    static func port(_ settings: ConfigLoader, _ name: String, following base: Int, offset: Int)
+        throws(ConfigError) -> Int
+    {
+        if let explicit = settings.values[name], let port = Int(explicit) { return port }
+        guard base != 0 else { return 0 }
+        guard base + offset <= 65535 else {
+            throw ConfigError(description: "\(name): port + \(offset) is past 65535; set \(name) explicitly")
+        }
+        return base + offset
+    }
+
     /// Whether tokens go unchecked.
     public var isDevelopmentMode: Bool { authSecret.isEmpty }
 
@@ -46,14 +66,7 @@ public struct ServerConfiguration: Sendable {
         }
         host = try required(settings.string("host"), "host")
         httpPort = try required(settings.integer("port"), "port")
-        if let explicit = settings.values["ws.port"], let port = Int(explicit) {
-            webSocketPort = port
-        } else {
-            webSocketPort = httpPort == 0 ? 0 : httpPort + 1
-        }
-        guard webSocketPort <= 65535 else {
-            throw ConfigError(description: "ws.port: port + 1 is past 65535; set ws.port explicitly")
-        }
+        webSocketPort = try Self.port(settings, "ws.port", following: httpPort, offset: Self.webSocketPortOffset)
         guard webSocketPort == 0 || webSocketPort != httpPort else {
             throw ConfigError(description: "ws.port: must differ from port (\(httpPort))")
         }
@@ -94,11 +107,16 @@ public struct ServerConfiguration: Sendable {
         sds.persists = settings.boolean("sds.persist")
         sds.maxFrameBytes = try required(settings.integer("sds.max.frame.bytes"), "sds.max.frame.bytes")
         sds.maxValueBytes = try required(settings.integer("sds.max.value.bytes"), "sds.max.value.bytes")
+        sds.maxStoreBytes = try required(settings.integer("sds.max.store.bytes"), "sds.max.store.bytes")
 
         lan = LANConfiguration()
         lan.isEnabled = settings.boolean("lan.enabled")
         lan.host = try required(settings.string("lan.host"), "lan.host")
-        lan.port = try required(settings.integer("lan.port"), "lan.port")
+        // A port past 65535 matters only when the endpoint runs.
+        lan.port =
+            lan.isEnabled
+            ? try Self.port(settings, "lan.port", following: httpPort, offset: Self.lanPortOffset)
+            : (try? Self.port(settings, "lan.port", following: httpPort, offset: Self.lanPortOffset)) ?? 0
         lan.secret = try required(settings.string("lan.secret"), "lan.secret")
         if lan.secret.contains(":") {
             throw ConfigError(description: "lan.secret must not contain ':' (the pairing payload is ip:port:secret)")
@@ -131,7 +149,7 @@ public struct ServerConfiguration: Sendable {
 public struct LANConfiguration: Sendable {
     public var isEnabled = false
     public var host = "0.0.0.0"
-    public var port = 8080
+    public var port = 8446
     /// Empty: use the secret kept in the database, generating it on first start.
     public var secret = ""
     public var filesPath = "./lan-files"
