@@ -80,6 +80,16 @@ struct PythonInteropTests {
         await sdsFile("packages/network-websocket/dist/sds-network-websocket.js", as: "sds-network-websocket.mjs")
     }
 
+    /// SDS's self-contained Y.js bundle: store, sync engine and WebSocket provider.
+    static func sdsEngineBundle() async -> String? {
+        await sdsFile("packages/browser-bundle-yjs/dist/sds-browser-bundle-yjs.js", as: "sds-bundle-yjs.mjs")
+    }
+
+    static let hasNodeAndEngine: @Sendable () async throws -> Bool = {
+        guard await InteropRepository.hasNode() else { return false }
+        return await sdsEngineBundle() != nil
+    }
+
     static let hasNodeAndProvider: @Sendable () async throws -> Bool = {
         guard await InteropRepository.hasNode() else { return false }
         return await sdsProvider() != nil
@@ -100,6 +110,28 @@ struct PythonInteropTests {
         let (status, output) = try await Self.run(
             [
                 "node", "--experimental-websocket", "--no-warnings", script, provider,
+                "ws://127.0.0.1:\(sds.server.ports.http)",
+            ],
+            environment: ["TOKENS": json])
+        #expect(status == 0, "\(output)")
+        try await sds.server.stop()
+    }
+
+    @Test(
+        "SDS's own sync engine: two writers and a large value, then a late joiner gets every entry from the server alone",
+        .enabled(InteropRepository.missing("SDS_REPO", "rozek/shareable-data-store"), hasNodeAndEngine))
+    func sdsSyncEngine() async throws {
+        let bundle = try #require(await Self.sdsEngineBundle())
+        let sds = try await SDSFixture.start()
+        let tokens = [
+            "write": try await sds.token(.write, store: "engine-store"),
+            "read": try await sds.token(.read, store: "engine-store"),
+        ]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: tokens), as: UTF8.self)
+        let script = Self.interop.appendingPathComponent("sds_engine.mjs").path
+        let (status, output) = try await Self.run(
+            [
+                "node", "--experimental-websocket", "--no-warnings", script, bundle,
                 "ws://127.0.0.1:\(sds.server.ports.http)",
             ],
             environment: ["TOKENS": json])
