@@ -66,7 +66,7 @@ public struct HoneEndpoint: Sendable {
                 await writeAll(join: join, admission: admission, queue: queue, connection: connection)
             }
             group.addTask {
-                // Closed by the server (replaced, too slow, abusive, shutdown): out of the room at once.
+                // Closed by the server (replaced, too slow, shutdown): out of the room at once.
                 await queue.dropWhenClosed(connection) { reason in
                     logger.debug("closing", metadata: ["code": "\(reason.code)"])
                     membership.leave()
@@ -74,7 +74,7 @@ public struct HoneEndpoint: Sendable {
             }
             var reader = HoneReader(membership: membership, queue: queue, limits: relay.limits, clock: relay.clock)
             while let frame = try? await frames.next() {
-                reader.receive(frame)
+                await reader.receive(frame)
             }
             membership.disconnected()
             queue.finish()

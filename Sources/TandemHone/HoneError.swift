@@ -62,11 +62,6 @@ public struct HoneError: Error, Sendable, Equatable {
     static func messageTooLarge(limit: Int) -> HoneError {
         HoneError("message_too_large", "Message larger than \(limit) bytes", limit: limit)
     }
-    static func rateLimited(perSecond: Double) -> HoneError {
-        HoneError(
-            "rate_limited", "Rate limit exceeded (\(Int(perSecond)) messages per second): message not relayed",
-            limit: Int(perSecond))
-    }
 
     static func from(_ error: AccessDenied) -> HoneError {
         switch error {

@@ -7,24 +7,24 @@ struct HoneReader {
     let queue: OutboundQueue
     let limits: RelayLimits
     let clock: WallClock
-    private var rateLimiter: RateLimiter
+    private var pace: TokenBucket
 
     init(membership: Membership, queue: OutboundQueue, limits: RelayLimits, clock: WallClock) {
         self.membership = membership
         self.queue = queue
         self.limits = limits
         self.clock = clock
-        self.rateLimiter = RateLimiter(limits.rate, now: clock.now())
+        self.pace = TokenBucket(limits.rate, now: clock.now())
     }
 
-    mutating func receive(_ frame: WireFrame) {
+    mutating func receive(_ frame: WireFrame) async {
         guard !queue.isClosed else { return }
         guard case .text(let text) = frame else { return refuse(.binaryFrame) }
         // Hone clients send short "ping"/"pong" keep-alive texts; they are not messages.
         if text.utf8.count < 30, text.contains("ping") || text.contains("pong") { return }
-        // Every frame counts against the rate, valid or not.
-        let verdict = rateLimiter.check(now: clock.now())
-        if verdict == .abusive { return queue.close(.rateLimitAbuse) }
+        // Every other frame counts against the rate, valid or not. Over it, this socket is not read
+        // again until the rate allows: a fast client is slowed by TCP, never refused or closed.
+        await pace.paced(by: clock)
         // Far over the limit closes, as the transport does on the relay-only port.
         guard text.utf8.count <= limits.maxMessageBytes * 2 else { return queue.close(.messageTooLarge) }
         guard text.utf8.count <= limits.maxMessageBytes else {
@@ -34,10 +34,6 @@ struct HoneReader {
         switch HoneMessage.parse(text, device: membership.device, room: membership.room.id) {
         case .failure(let error): return refuse(error)
         case .success(let parsed): message = parsed
-        }
-        guard verdict == .allowed else {
-            // The id lets a client retry exactly the refused message.
-            return refuse(.rateLimited(perSecond: limits.rate.messagesPerSecond), id: message.clientID)
         }
         do {
             let result = try membership.send(to: message.recipient, clientID: message.clientID, render: message.render)

@@ -56,31 +56,6 @@ struct LimitTests {
         await closing.value
     }
 
-    @Test("a limiter turns repeated refusals within the window into abuse")
-    func abuse() {
-        var limit = RateLimit()
-        limit.messagesPerSecond = 1
-        limit.burst = 1
-        limit.abuseRefusals = 3
-        limit.abuseWindowMillis = 1000
-        var limiter = RateLimiter(limit, now: 0)
-        var verdict = RateLimiter.Verdict.allowed
-        verdict = limiter.check(now: 0)
-        #expect(verdict == .allowed)
-        verdict = limiter.check(now: 1)
-        #expect(verdict == .refused)
-        verdict = limiter.check(now: 2)
-        #expect(verdict == .refused)
-        verdict = limiter.check(now: 3)
-        #expect(verdict == .refused)
-        verdict = limiter.check(now: 4)
-        #expect(verdict == .abusive)
-        var patient = RateLimiter(limit, now: 0)
-        for second in 0..<20 {
-            #expect(patient.check(now: Int64(second) * 1000) == .allowed)
-        }
-    }
-
     @Test("an outbound queue past its byte bound closes itself as a slow consumer")
     func slowConsumer() async {
         let queue = OutboundQueue(maxBytes: 10)

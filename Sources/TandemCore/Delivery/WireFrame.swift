@@ -54,8 +54,6 @@ public struct CloseReason: Sendable, Equatable, Error {
     public static let goingAway = CloseReason(code: 1001, reason: "Server shutting down")
     /// The same device joined the room again on another connection.
     public static let replaced = CloseReason(code: 4409, reason: "Replaced by a newer connection of this device")
-    /// The client kept sending after being refused by the rate limit.
-    public static let rateLimitAbuse = CloseReason(code: 4429, reason: "Rate limit exceeded repeatedly")
     /// A message far over the size limit (1009, as WebSocket transports close for it).
     public static let messageTooLarge = CloseReason(code: 1009, reason: "Message too large")
     /// The client read too slowly and its outbound queue passed the configured bound.

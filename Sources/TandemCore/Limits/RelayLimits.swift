@@ -19,15 +19,12 @@ public struct RelayLimits: Sendable, Equatable {
     public init() {}
 }
 
-/// A per-connection token bucket plus the rule that cuts clients which ignore it.
+/// A per-connection token bucket: over it, a connection is read no further until it has a token.
 public struct RateLimit: Sendable, Equatable {
     /// Sustained messages per second.
     public var messagesPerSecond: Double = 100
     /// Messages that may arrive at once after a quiet period.
     public var burst: Double = 200
-    /// Refused messages within `abuseWindowMillis` that close the connection.
-    public var abuseRefusals: Int = 100
-    public var abuseWindowMillis: Int64 = 10_000
 
     public init() {}
 }

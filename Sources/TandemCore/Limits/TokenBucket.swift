@@ -49,33 +49,3 @@ extension TokenBucket {
         }
     }
 }
-
-/// Applies a `RateLimit` to one connection: admits, refuses, or decides the sender is abusive.
-public struct RateLimiter: Sendable {
-    public enum Verdict: Sendable, Equatable {
-        case allowed
-        case refused
-        case abusive
-    }
-
-    private var bucket: TokenBucket
-    private let limit: RateLimit
-    private var windowStart: Int64
-    private var refusalsInWindow = 0
-
-    public init(_ limit: RateLimit, now: Int64) {
-        self.limit = limit
-        self.bucket = TokenBucket(ratePerSecond: limit.messagesPerSecond, capacity: limit.burst, now: now)
-        self.windowStart = now
-    }
-
-    public mutating func check(now: Int64) -> Verdict {
-        if bucket.take(now: now) { return .allowed }
-        if now - windowStart >= limit.abuseWindowMillis {
-            windowStart = now
-            refusalsInWindow = 0
-        }
-        refusalsInWindow += 1
-        return refusalsInWindow > limit.abuseRefusals ? .abusive : .refused
-    }
-}

@@ -110,7 +110,7 @@ extension ConfigKey {
                 "Messages a connection may send at once after a quiet period"),
             ConfigKey(
                 "rate.abuse.refusals", .integer(1...1_000_000), "100",
-                "Refused messages within 10 s that close the connection"),
+                "No longer used: clients over the rate are slowed, never refused (accepted so older files load)"),
             ConfigKey(
                 "join.timeout.seconds", .integer(1...3600), "10",
                 "How long a new connection may take to send its join frame (4400), or a LAN phone its handshake (4008)"),

@@ -104,7 +104,7 @@ public struct ConfigLoader {
     /// The validated configuration.
     public func configuration() throws(ConfigError) -> ServerConfiguration {
         var configuration = try ServerConfiguration(settings: self)
-        configuration.warnings = warnings
+        configuration.warnings = warnings + configuration.warnings
         return configuration
     }
 

@@ -87,8 +87,12 @@ public struct ServerConfiguration: Sendable {
         limits.rate.messagesPerSecond = try required(
             settings.number("rate.messages.per.second"), "rate.messages.per.second")
         limits.rate.burst = Double(try required(settings.integer("rate.burst"), "rate.burst"))
-        limits.rate.abuseRefusals = try required(settings.integer("rate.abuse.refusals"), "rate.abuse.refusals")
         self.limits = limits
+        if settings.values["rate.abuse.refusals"] != nil {
+            warnings.append(
+                "rate.abuse.refusals has no effect any more: a client over the rate is slowed (its socket is read "
+                    + "no faster than rate.messages.per.second), never refused or closed")
+        }
 
         joinTimeout = .seconds(try required(settings.integer("join.timeout.seconds"), "join.timeout.seconds"))
         let ping = try required(settings.integer("ping.interval.seconds"), "ping.interval.seconds")
