@@ -221,9 +221,12 @@ struct SDSPersistenceTests {
         defer { Task { try await sds.server.stop() } }
         let label = Array("fnv1a-00c0ffee-9".utf8).prefix(11)
         let padded = Array(label) + [UInt8](repeating: 0, count: 32 - label.count)
-        let writer = try await sds.connect()
+        let writer = try await sds.connect(), witness = try await sds.connect()
         writer.sendBinary(chunk(0, of: 1, [4, 2], hash: padded))
         writer.sendBinary(patch(1))
+        // Once the witness has the patch, the chunk before it is stored.
+        #expect(try await witness.nextBinary() == chunk(0, of: 1, [4, 2], hash: padded))
+        #expect(try await witness.nextBinary() == patch(1))
         let asker = try await sds.connect()
         #expect(try await asker.nextBinary() == patch(1))
         asker.sendBinary([0x03] + label)

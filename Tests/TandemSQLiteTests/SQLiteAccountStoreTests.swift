@@ -14,12 +14,12 @@ struct SQLiteAccountStoreTests {
         return (pool, SQLiteAccountStore(pool: pool))
     }
 
-    @Test("migrations are named and append-only: the room logs first, the TinyHost accounts last")
+    @Test("migrations are named and append-only: the room logs first, the SDS blobs last")
     func migrations() throws {
         let (pool, _) = try open()
         let applied = try pool.read { db in try SQLiteDatabase.migrator.appliedMigrations(db) }
         #expect(applied.first == "v1 room logs")
-        #expect(applied.last == "v6 tinybase stores")
+        #expect(applied.last == "v7 sds blobs")
         let tables = try pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
