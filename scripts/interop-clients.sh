@@ -7,7 +7,8 @@
 # variables at copies you have instead (a checkout or a bare git directory both work):
 #   TINYBASE_REPO   tinyplex/tinybase            (TinyBase's prebuilt clients, tags v6.7.5 v8.5.0 v9.5.1)
 #   SDS_REPO        rozek/shareable-data-store   (SDS's WebSocket provider and sync engine bundles)
-#   JOTBUNKER_REPO  johnbrantly/jotbunker        (JotBunker's shared sync code, phones up to v1.0.7)
+#   JOTBUNKER_REPO  johnbrantly/jotbunker        (JotBunker's shared sync code, phones up to v1.0.7;
+#                                                 also needs Debian's node-typescript and node-tweetnacl)
 # Then: source .interop/env && swift test --filter Interop
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,17 @@ for entry in "${clients[@]}"; do
     fi
     echo "export $variable=$PWD/$target" >>.interop/env
 done
+# JotBunker's test loads its TypeScript with Debian's typescript package and runs the phone's
+# transport with tweetnacl.
+need=()
+for package in node-typescript node-tweetnacl; do
+    dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
+done
+if ((${#need[@]})); then
+    echo "installing ${need[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" || failed=1
+fi
+
 echo
 echo "Interop clients: source .interop/env, then swift test --filter Interop"
 cat .interop/env

@@ -76,19 +76,37 @@ public struct SQLiteLANStore: LANStore {
     public func commitSync(device: String, state: SyncState, at time: Int64) async throws {
         let data = try JSONEncoder().encode(state)
         try await pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO lan_state (key, state, updatedAt) VALUES (?, ?, ?)
-                    ON CONFLICT(key) DO UPDATE SET state = excluded.state, updatedAt = excluded.updatedAt
-                    """,
-                arguments: [Self.desktopKey, data, time])
-            try db.execute(
-                sql: """
-                    INSERT INTO lan_device (deviceId, pairedAt, lastSeenAt, lastSyncAt, ancestor) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(deviceId) DO UPDATE SET lastSyncAt = excluded.lastSyncAt, ancestor = excluded.ancestor
-                    """,
-                arguments: [device, time, time, time, data])
+            try Self.writeDesktop(data, at: time, in: db)
+            try Self.writeAncestor(data, device: device, at: time, in: db)
         }
+    }
+
+    public func saveDesktopState(_ state: SyncState, at time: Int64) async throws {
+        let data = try JSONEncoder().encode(state)
+        try await pool.write { db in try Self.writeDesktop(data, at: time, in: db) }
+    }
+
+    public func confirmSync(device: String, ancestor: SyncState, at time: Int64) async throws {
+        let data = try JSONEncoder().encode(ancestor)
+        try await pool.write { db in try Self.writeAncestor(data, device: device, at: time, in: db) }
+    }
+
+    private static func writeDesktop(_ state: Data, at time: Int64, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO lan_state (key, state, updatedAt) VALUES (?, ?, ?)
+                ON CONFLICT(key) DO UPDATE SET state = excluded.state, updatedAt = excluded.updatedAt
+                """,
+            arguments: [desktopKey, state, time])
+    }
+
+    private static func writeAncestor(_ ancestor: Data, device: String, at time: Int64, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO lan_device (deviceId, pairedAt, lastSeenAt, lastSyncAt, ancestor) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(deviceId) DO UPDATE SET lastSyncAt = excluded.lastSyncAt, ancestor = excluded.ancestor
+                """,
+            arguments: [device, time, time, time, ancestor])
     }
 
     public func recordEmptySync(device: String, at time: Int64) async throws {

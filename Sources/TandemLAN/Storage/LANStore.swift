@@ -64,9 +64,14 @@ public protocol LANStore: Sendable {
     func desktopState() async throws -> SyncState?
     /// The state `device` and the computer agreed on at their last sync; nil before the first.
     func ancestor(device: String) async throws -> SyncState?
-    /// Applies a finished sync atomically: `state` becomes the computer's state and `device`'s ancestor, and
-    /// the device's `lastSyncAt` becomes `time`.
+    /// Applies a finished sync whose result the phone already holds, atomically: `state` becomes the computer's
+    /// state and `device`'s ancestor, and the device's `lastSyncAt` becomes `time`.
     func commitSync(device: String, state: SyncState, at time: Int64) async throws
+    /// A merge result the phone does not hold yet: `state` becomes the computer's state; no device changes.
+    func saveDesktopState(_ state: SyncState, at time: Int64) async throws
+    /// `device`'s phone confirmed it now holds `ancestor`: it becomes the device's ancestor and the device's
+    /// `lastSyncAt` becomes `time`. The computer's state is left as it is (another device may have moved it on).
+    func confirmSync(device: String, ancestor: SyncState, at time: Int64) async throws
     /// A sync in which nothing changed: only the device's `lastSyncAt` moves.
     func recordEmptySync(device: String, at time: Int64) async throws
 

@@ -2,8 +2,15 @@ import Foundation
 import Logging
 import TandemMerge
 
-/// Runs the three-way merge for every paired phone against the computer's state, and holds the syncs that wait
-/// for a decision.
+/// Runs the three-way merge for every paired phone against the computer's state, holds the syncs that wait
+/// for a decision, and makes every phone end a sync holding the result.
+///
+/// A phone up to JotBunker 1.0.7 reads only `sync_confirm`'s mode: `phone-wins` keeps its own state,
+/// `desktop-wins` adopts the last `state_sync` it received. So when the phone already holds the result the
+/// server confirms `phone-wins`; otherwise it sends the result as a `state_sync`, takes the phone's answering
+/// `state_sync` as the echo of that exchange (not a new sync), and then confirms `desktop-wins`. Both confirmations
+/// carry the result as `snapshot` for the phones that read it. The device's ancestor becomes the result only once
+/// the phone holds it, so an exchange cut short leaves the ancestor as it was and the next sync merges again.
 ///
 /// One owner for the computer's state: syncs, answers, timeouts and disconnects run one at a time
 /// (`exclusively`), so two phones never merge against the same stale state and a timeout never cancels an answer
@@ -21,12 +28,21 @@ public actor SyncCoordinator {
         var timer: Task<Void, Never>
     }
 
+    /// A result sent as `state_sync` to a phone that lacked it, waiting for the phone's answer.
+    private struct Echo {
+        /// The phone's state the result was merged from: an answer equal to it is the echo.
+        var phone: SyncState
+        var result: PhoneState
+    }
+
     private let store: any LANStore
     private let policy: DecisionPolicy
     private let timeout: Duration
     private let now: @Sendable () -> Int64
     private let logger: Logger
     private var pending: [String: Pending] = [:]
+    /// By connection (`LANPeer.id`).
+    private var echoes: [UUID: Echo] = [:]
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
@@ -45,34 +61,41 @@ public actor SyncCoordinator {
     }
 
     /// Sends the computer's state to `peer` as `state_sync`, which asks the phone for its own.
+    /// The phone keeps this as pending, so any result awaiting its echo on this connection is abandoned.
     func offerState(to peer: LANPeer) async {
-        do {
-            let state = try await store.desktopState() ?? SyncState()
-            let since = try await store.devices().first { $0.deviceId == peer.device }?.lastSyncAt ?? 0
-            peer.send(.stateSync(state, since: Double(since)))
-        } catch {
-            logger.error("cannot read the computer's state", metadata: ["error": "\(error)"])
+        await exclusively {
+            echoes[peer.id] = nil
+            do {
+                let state = try await store.desktopState() ?? SyncState()
+                peer.send(.stateSync(PhoneState(state), since: try await lastSync(of: peer.device)))
+            } catch {
+                logger.error("cannot read the computer's state", metadata: ["error": "\(error)"])
+            }
         }
     }
 
-    /// Merges the phone's `state_sync`; replies `sync_confirm`, holds the sync for a decision, or (on a storage
-    /// failure) replies `sync_cancel`. A newer sync from the same device supersedes a pending one.
+    /// Handles the phone's `state_sync`: the echo of a result sent to it is confirmed `desktop-wins`; anything
+    /// else is merged, then finished (see ``finish(_:ancestor:phone:desktop:to:)``), held for a decision, or (on a
+    /// storage failure) answered `sync_cancel`. A newer sync from the same device supersedes a pending one.
     func sync(_ phone: SyncState, from peer: LANPeer) async {
         await exclusively {
             for (id, held) in pending where held.peer.device == peer.device {
                 drop(id, notify: true)
             }
             do {
+                // An answer that differs from what was merged means the phone changed meanwhile: merge it anew.
+                if let echo = echoes.removeValue(forKey: peer.id), echo.phone == phone {
+                    try await confirmEcho(echo, to: peer)
+                    return
+                }
                 let desktop = try await store.desktopState() ?? SyncState()
                 let ancestor = try await store.ancestor(device: peer.device)
                 let result = SyncMerge.merge(ancestor: ancestor, phone: phone, desktop: desktop)
                 if result.isSettled {
-                    try await apply(
-                        result.state, mode: .phoneWins, ancestor: ancestor, phone: phone, desktop: desktop, to: peer)
+                    try await finish(result.state, ancestor: ancestor, phone: phone, desktop: desktop, to: peer)
                 } else if let decision = policy.decision(for: result) {
                     let state = try SyncMerge.resolve(decision, ancestor: ancestor, phone: phone, desktop: desktop)
-                    try await apply(
-                        state, mode: decision.mode, ancestor: ancestor, phone: phone, desktop: desktop, to: peer)
+                    try await finish(state, ancestor: ancestor, phone: phone, desktop: desktop, to: peer)
                 } else {
                     hold(result, ancestor: ancestor, phone: phone, desktop: desktop, peer: peer)
                 }
@@ -90,7 +113,7 @@ public actor SyncCoordinator {
 
     /// Applies a person's answer to the pending sync `id` and replies to its phone.
     ///
-    /// - Returns: the state both sides now hold, or nil for `cancel`.
+    /// - Returns: the result (the state both sides hold once the phone has it), or nil for `cancel`.
     public func answer(_ id: String, with answer: SyncAnswer) async throws(SyncDecisionError) -> SyncState? {
         let outcome: Result<SyncState?, SyncDecisionError> = await exclusively {
             guard let held = pending[id] else { return .failure(.notFound) }
@@ -123,11 +146,10 @@ public actor SyncCoordinator {
                     drop(id, notify: true)
                     return .failure(.stale)
                 }
-                try await apply(
-                    state, mode: decision.mode, ancestor: held.ancestor, phone: held.phone, desktop: held.desktop,
-                    to: held.peer)
+                let result = try await finish(
+                    state, ancestor: held.ancestor, phone: held.phone, desktop: held.desktop, to: held.peer)
                 drop(id, notify: false)
-                return .success(state)
+                return .success(result.state)
             } catch {
                 drop(id, notify: true)
                 return .failure(.storage("\(error)"))
@@ -142,23 +164,49 @@ public actor SyncCoordinator {
             for (id, held) in pending where held.peer.id == peer.id {
                 drop(id, notify: false)
             }
+            echoes[peer.id] = nil
         }
     }
 
-    /// Stores `state` (unless nothing changed anywhere) and confirms it to the phone.
-    private func apply(
-        _ state: SyncState, mode: SyncConfirmMode, ancestor: SyncState?, phone: SyncState, desktop: SyncState,
-        to peer: LANPeer
-    ) async throws {
+    /// Finishes a sync with `state`, in the shape the phone holds. A phone that holds it already gets
+    /// `sync_confirm phone-wins` and the result is stored as the computer's state and the device's ancestor (only
+    /// the sync time, if nothing changed anywhere). A phone that lacks something of it gets it as `state_sync`;
+    /// the result becomes the computer's state now and the device's ancestor once the echo is confirmed.
+    @discardableResult
+    private func finish(
+        _ state: SyncState, ancestor: SyncState?, phone: SyncState, desktop: SyncState, to peer: LANPeer
+    ) async throws -> PhoneState {
+        let result = PhoneState(state)
         let time = now()
-        if state == desktop && state == phone && state == ancestor {
-            try await store.recordEmptySync(device: peer.device, at: time)
-            logger.debug("empty sync", metadata: ["device": "\(peer.device)"])
+        if result.state == phone {
+            if result.state == desktop && result.state == ancestor {
+                try await store.recordEmptySync(device: peer.device, at: time)
+                logger.debug("empty sync", metadata: ["device": "\(peer.device)"])
+            } else {
+                try await store.commitSync(device: peer.device, state: result.state, at: time)
+                logger.info("synced", metadata: ["device": "\(peer.device)", "mode": "phone-wins"])
+            }
+            peer.send(.syncConfirm(mode: .phoneWins, snapshot: result, appliedAt: Double(time)))
         } else {
-            try await store.commitSync(device: peer.device, state: state, at: time)
-            logger.info("synced", metadata: ["device": "\(peer.device)", "mode": "\(mode.rawValue)"])
+            if result.state != desktop { try await store.saveDesktopState(result.state, at: time) }
+            echoes[peer.id] = Echo(phone: phone, result: result)
+            peer.send(.stateSync(result, since: try await lastSync(of: peer.device)))
+            logger.debug("sent the result, waiting for the echo", metadata: ["device": "\(peer.device)"])
         }
-        peer.send(.syncConfirm(mode: mode, snapshot: state, appliedAt: Double(time)))
+        return result
+    }
+
+    /// The phone answered the result it was sent: it now holds it as pending, and `desktop-wins` makes it adopt it.
+    private func confirmEcho(_ echo: Echo, to peer: LANPeer) async throws {
+        let time = now()
+        try await store.confirmSync(device: peer.device, ancestor: echo.result.state, at: time)
+        logger.info("synced", metadata: ["device": "\(peer.device)", "mode": "desktop-wins"])
+        peer.send(.syncConfirm(mode: .desktopWins, snapshot: echo.result, appliedAt: Double(time)))
+    }
+
+    /// `since` for a `state_sync` to `device`: its last finished sync, 0 before the first.
+    private func lastSync(of device: String) async throws -> Double {
+        Double(try await store.devices().first { $0.deviceId == device }?.lastSyncAt ?? 0)
     }
 
     private func hold(_ result: MergeResult, ancestor: SyncState?, phone: SyncState, desktop: SyncState, peer: LANPeer)
@@ -213,15 +261,5 @@ public actor SyncCoordinator {
             if !waiting.isEmpty { waiting.removeFirst().resume() }
         }
         return await body()
-    }
-}
-
-extension SyncDecision {
-    /// The `sync_confirm` mode that describes this decision's result.
-    var mode: SyncConfirmMode {
-        switch self {
-        case .useDesktop: .desktopWins
-        case .usePhone, .merge: .phoneWins
-        }
     }
 }

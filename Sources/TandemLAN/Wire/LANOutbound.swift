@@ -4,9 +4,10 @@ import TandemMerge
 /// Messages the server sends, each encoding to the JSON JotBunker's phone expects.
 enum LANOutbound: Encodable, Sendable {
     case keyExchange(publicKey: [UInt8])
-    /// The server's (the computer's) current state, which starts a sync: the phone answers with its own.
-    case stateSync(SyncState, since: Double)
-    case syncConfirm(mode: SyncConfirmMode, snapshot: SyncState, appliedAt: Double)
+    /// A state for the phone: the server's, which starts a sync, or a merge result the phone lacks, which the
+    /// phone keeps as pending until `sync_confirm`. Either way the phone answers with its own state.
+    case stateSync(PhoneState, since: Double)
+    case syncConfirm(mode: SyncConfirmMode, snapshot: PhoneState, appliedAt: Double)
     case syncCancel
     case heartbeat
     case jotMetaRequest(jotId: Int)
@@ -28,11 +29,11 @@ enum LANOutbound: Encodable, Sendable {
         case .stateSync(let state, let since):
             try container.encode("state_sync", forKey: .type)
             try container.encode(since, forKey: .since)
-            try WireSnapshot(state).encode(to: encoder)
+            try state.encode(to: encoder)
         case .syncConfirm(let mode, let snapshot, let appliedAt):
             try container.encode("sync_confirm", forKey: .type)
             try container.encode(mode, forKey: .mode)
-            try container.encode(WireSnapshot(snapshot), forKey: .snapshot)
+            try container.encode(snapshot, forKey: .snapshot)
             try container.encode(appliedAt, forKey: .appliedAt)
         case .syncCancel: try container.encode("sync_cancel", forKey: .type)
         case .heartbeat: try container.encode("heartbeat", forKey: .type)
@@ -71,24 +72,9 @@ enum LANOutbound: Encodable, Sendable {
     }
 }
 
-/// `sync_confirm`'s `mode`: which side's data the phone is to treat as the result.
+/// `sync_confirm`'s `mode`, all a phone up to JotBunker 1.0.7 reads of it: `phone-wins` keeps the phone's state,
+/// `desktop-wins` makes it adopt the last `state_sync` it received.
 public enum SyncConfirmMode: String, Codable, Sendable {
     case desktopWins = "desktop-wins"
     case phoneWins = "phone-wins"
-}
-
-/// A state as the phone applies it: the scratchpad fields always present (empty when unknown), because the
-/// phone reads `snapshot.scratchpad` without checking for it.
-struct WireSnapshot: Encodable {
-    var state: SyncState
-
-    init(_ state: SyncState) {
-        self.state = state
-        self.state.scratchpad = state.scratchpad ?? []
-        self.state.scratchpadCategories = state.scratchpadCategories ?? []
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        try state.encode(to: encoder)
-    }
 }

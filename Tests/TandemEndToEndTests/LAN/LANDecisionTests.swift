@@ -13,10 +13,13 @@ struct LANDecisionTests {
         let (tablet, _) = try await PhoneClient.pair(server, device: "tablet")
         _ = try await tablet.sync(F.state([F.item("a", "milk")]))
         _ = try await tablet.sync(F.state([F.item("a", "oat milk", updatedAt: 5000)]))
-        phone.send(
-            F.state([F.item("a", "soy milk", updatedAt: 5000)]).merging(["type": "state_sync", "since": 0]) { a, _ in a
-            })
+        phone.send(conflictingPhone)
         return (phone, tablet)
+    }
+
+    /// The phone's `state_sync` in ``conflicting(_:)``.
+    static var conflictingPhone: [String: Any] {
+        F.state([F.item("a", "soy milk", updatedAt: 5000)]).merging(["type": "state_sync", "since": 0]) { a, _ in a }
     }
 
     /// The one pending sync, once the server holds it (the phone's message is handled before its heartbeat).
@@ -46,8 +49,9 @@ struct LANDecisionTests {
         let answered = try await F.api(
             server, "POST", "/lan/pending/\(id)", body: ["decision": "merge", "choices": ["lists/0/a/text": "phone"]])
         #expect(answered.status == 200)
-        let confirm = try await phone.next()
+        let confirm = try await phone.finish(answering: Self.conflictingPhone)
         #expect(confirm["type"] as? String == "sync_confirm")
+        #expect(confirm["mode"] as? String == "phone-wins", "the phone already holds the merge: its own value won")
         #expect(F.firstList(confirm["snapshot"] as? [String: Any])["a"]?["text"] as? String == "soy milk")
         #expect(try await F.pending(server).isEmpty)
         #expect(try await F.api(server, "POST", "/lan/pending/\(id)", body: ["decision": "phone"]).status == 404)
@@ -105,7 +109,8 @@ struct LANDecisionTests {
         let items = (1...5).map { F.item("i\($0)", "item \($0)", position: Double($0)) }
         let (phone, _) = try await PhoneClient.pair(server, device: "phone")
         _ = try await phone.sync(F.state(items))
-        phone.send(F.state([]).merging(["type": "state_sync", "since": 0]) { a, _ in a })
+        let wiped = F.state([]).merging(["type": "state_sync", "since": 0]) { a, _ in a }
+        phone.send(wiped)
         let held = try await Self.onlyPending(server, phone)
         let gate = try #require(held["largeChange"] as? [String: Any])
         #expect(gate["ancestorItemCount"] as? Int == 5)
@@ -113,7 +118,11 @@ struct LANDecisionTests {
         #expect(gate["trippedBy"] as? [String] == ["phone"])
         let id = try #require(held["id"] as? String)
         #expect(try await F.api(server, "POST", "/lan/pending/\(id)", body: ["decision": "desktop"]).status == 200)
-        let confirm = try await phone.next()
+        let offer = try await phone.next()
+        #expect(offer["type"] as? String == "state_sync", "the computer's state, for the phone to hold as pending")
+        #expect(F.firstList(offer).count == 5)
+        phone.send(wiped)
+        let confirm = try await phone.finish(answering: wiped)
         #expect(confirm["mode"] as? String == "desktop-wins")
         #expect(F.firstList(confirm["snapshot"] as? [String: Any]).count == 5)
         await phone.close()

@@ -35,15 +35,30 @@ enum LANFixture {
         return item
     }
 
-    /// A `state_sync` body with `items` in the first of six list slots.
+    /// A phone's state as a JotBunker phone sends it: `items` in the first of six list slots, six empty locked
+    /// lists, the default categories of each section and six empty scratchpad slots.
     static func state(_ items: [[String: Any]]) -> [String: Any] {
         let empty: [[String: Any]] = []
         return [
             "lists": [items, empty, empty, empty, empty, empty],
             "lockedLists": [empty, empty, empty, empty, empty, empty],
-            "listsCategories": [], "lockedListsCategories": [],
+            "listsCategories": categories("lists", ["ASAP", "TODO", "WORK", "HOME", "SHOP", "TEMP"]),
+            "lockedListsCategories": categories(
+                "lockedLists", ["NAMES", "PLACES", "LEGAL", "LOGINS", "CRATE", "CUSTOM"]),
+            "scratchpad": (0..<6).map { _ in ["content": "", "updatedAt": 0] as [String: Any] },
+            "scratchpadCategories": categories(
+                "scratchpad", ["CLIENT", "SCHOOL", "CREATE", "DREAM", "TEMP", "CUSTOM"]),
         ]
     }
+
+    static func categories(_ section: String, _ labels: [String]) -> [[String: Any]] {
+        labels.map { ["label": $0, "section": section, "updatedAt": 0] }
+    }
+
+    /// The fields of a state a phone keeps (a `state_sync` or snapshot less `type` and `since`).
+    static let stateKeys = [
+        "lists", "lockedLists", "listsCategories", "lockedListsCategories", "scratchpad", "scratchpadCategories",
+    ]
 
     /// The items of the first list slot of a `state_sync` or `sync_confirm` snapshot, by id.
     static func firstList(_ state: [String: Any]?) -> [String: [String: Any]] {
