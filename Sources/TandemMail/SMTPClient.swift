@@ -59,9 +59,21 @@ public struct SMTPClient: Sendable {
             var encrypted = implicitTLS
             if !encrypted, let tlsContext, configuration.security != .none {
                 if capabilities.contains("STARTTLS") {
+                    let guardHandler = try await channel.channel.eventLoop.submit {
+                        let handler = STARTTLSGuard()
+                        try channel.channel.pipeline.syncOperations.addHandler(handler, position: .first)
+                        return NIOLoopBound(handler, eventLoop: channel.channel.eventLoop)
+                    }.get()
                     try await session.command("STARTTLS", stage: "STARTTLS")
+                    // In one turn of the event loop: no byte can slip between the check and the handshake.
                     try await channel.channel.eventLoop.submit {
-                        try channel.channel.pipeline.syncOperations.addHandler(
+                        let pipeline = channel.channel.pipeline.syncOperations
+                        guard !guardHandler.value.injected else {
+                            throw SMTPError.tls(
+                                "the server sent data after its STARTTLS reply, before TLS began (response injection)")
+                        }
+                        pipeline.removeHandler(guardHandler.value, promise: nil)
+                        try pipeline.addHandler(
                             NIOSSLClientHandler(context: tlsContext, serverHostname: sniName), position: .first)
                     }.get()
                     encrypted = true
