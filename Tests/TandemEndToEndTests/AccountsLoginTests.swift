@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import Testing
 
 @Suite(
@@ -40,6 +42,29 @@ struct AccountsLoginTests {
             fixture.server.webSocketURL, room: "someone-elses-room", device: deviceId, token: deviceToken)
         #expect(refused["code"] as? String == "room_forbidden")
         #expect(try await outsider.closed().code == 4403)
+        try await fixture.stop()
+    }
+
+    @Test("a waiting app that disconnects stops its wait at once, and the login stays unclaimed")
+    func waiterGoesAway() async throws {
+        let fixture = try await AccountsFixture.start()
+        let service = try #require(fixture.server.server.accounts)
+        let (link, loginId) = try await fixture.requestLink("gone@example.test", device: "Desk PC")
+        let port = try #require(fixture.server.ports.accounts)
+        let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port).get()
+        let request = "GET /auth/login/wait?loginId=\(loginId)&timeout=60 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        try await client.writeAndFlush(ByteBuffer(string: request)).get()
+        for _ in 0..<250 where await service.waitingLogins == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(await service.waitingLogins == 1)
+        try await client.close().get()
+        for _ in 0..<250 where await service.waitingLogins > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(await service.waitingLogins == 0, "the wait ended with its connection, not after 60 s")
+        // Nothing was issued to the departed app: the link still gives the next waiter its token.
+        let waiting = Task { try await http("GET", "\(fixture.url)/auth/login/wait?loginId=\(loginId)&timeout=20") }
+        for _ in 0..<250 where await service.waitingLogins == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        _ = try await http("GET", link, headers: ["Accept": "text/html"])
+        #expect(try await waiting.value.status == 200)
         try await fixture.stop()
     }
 

@@ -88,6 +88,8 @@ extension AccountService {
                 if waited || wait <= .zero { return .pending(expiresAt: expiresAt) }
                 waited = true
                 await signals.wait(for: loginHash, timeout: wait)
+                // The app went away: nobody would receive a device issued now.
+                if Task.isCancelled { return .pending(expiresAt: expiresAt) }
             }
         }
     }

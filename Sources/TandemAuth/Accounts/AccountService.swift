@@ -15,6 +15,11 @@ public final class AccountService: Sendable {
     let loginsPerAddress: RequestLimiter
     let redeemsPerAddress: RequestLimiter
     let signals = LoginSignals()
+
+    /// Apps waiting in `awaitLogin` now.
+    public var waitingLogins: Int {
+        get async { await signals.waiting }
+    }
     /// Base of mailed links; starts as `settings.publicURL`, set again once the port is bound.
     private let linkBase: Mutex<String>
     /// Told about every deleted device, so live connections using its token can be closed.

@@ -49,9 +49,11 @@ struct AccountsRoutes: Sendable {
                 guard let seconds = Int(query.get("timeout") ?? "30"), seconds >= 0 else {
                     throw AccountError.invalidParameter("timeout", rule: "a whole number of seconds")
                 }
-                switch try await service.awaitLogin(
-                    loginID: query.get("loginId"), device: device, timeout: .seconds(seconds))
-                {
+                let loginID = query.get("loginId")
+                let outcome = try await untilClientGone(context.channel) {
+                    try await service.awaitLogin(loginID: loginID, device: device, timeout: .seconds(seconds))
+                }
+                switch outcome {
                 case .issued(let issued):
                     return try IssuedDeviceBody(issued).response(from: request, context: context)
                 case .pending(let expiresAt):
