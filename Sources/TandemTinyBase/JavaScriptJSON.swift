@@ -46,6 +46,13 @@ public enum JavaScriptJSON {
 
     public static func writeString(_ string: String, to output: inout String) {
         output += "\""
+        // Most strings need no escape: appended whole (large stores write megabytes of them).
+        var bytes = string
+        if !bytes.withUTF8({ $0.contains(where: needsEscape) }) {
+            output += string
+            output += "\""
+            return
+        }
         var plainStart = string.unicodeScalars.startIndex
         let scalars = string.unicodeScalars
         var index = plainStart
@@ -72,6 +79,25 @@ public enum JavaScriptJSON {
         }
         output.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
         output += "\""
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C
+    }
+
+    /// UTF-8 bytes of `string(string)`, counted without writing it.
+    public static func stringSize(_ string: String) -> Int {
+        var string = string
+        return string.withUTF8 { bytes in
+            var size = 2 + bytes.count
+            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                switch byte {
+                case 0x22, 0x5C, 0x08, 0x0C, 0x0A, 0x0D, 0x09: size += 1
+                default: size += 5
+                }
+            }
+            return size
+        }
     }
 
     /// ECMAScript's Number::toString for a finite number: the shortest digits that round-trip,

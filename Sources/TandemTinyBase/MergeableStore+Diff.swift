@@ -105,9 +105,11 @@ extension MergeableStore {
 }
 
 extension TableNode {
-    var changes: TableChanges { TableChanges(rows: rows.mapValues(\.changes), hlc: hlc) }
+    /// The whole table as changes.
+    public var changes: TableChanges { TableChanges(rows: rows.mapValues(\.changes), hlc: hlc) }
 }
 
 extension RowNode {
-    var changes: RowChanges { RowChanges(cells: cells.mapValues(\.stamp), hlc: hlc) }
+    /// The whole row as changes.
+    public var changes: RowChanges { RowChanges(cells: cells.mapValues(\.stamp), hlc: hlc) }
 }

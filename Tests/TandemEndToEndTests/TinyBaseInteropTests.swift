@@ -52,4 +52,45 @@ struct TinyBaseInteropTests {
         for report in reports { #expect(report["ok"] as? Bool == true, "\(report)") }
         try await server.stop()
     }
+
+    /// Rows of about 2 KB in the large store: about 18.5 MB as one diff, past the 16 MiB frame TinyBase v9.3+ accepts.
+    static let largeRows = 9_000
+    static let sendBudget = 1 << 20
+
+    @Test(
+        "A late joiner with TinyBase's createWsSynchronizer syncs a store whose diff passes 16 MiB, in messages under the budget",
+        .enabled("node 20 with WebSocket, or a TinyBase checkout (TINYBASE_REPO or the mirror), is missing", available),
+        arguments: versions.prefix(2))
+    func largeStore(tag: String, version: String) async throws {
+        let directory = try #require(await Self.bundles(tag: tag, version: version))
+        let server = try await TestServer.start([
+            "tinyhost.password.ops": "1", "tinyhost.password.memory.kib": "8", "tinyhost.heartbeat.seconds": "0",
+            "tinyhost.max.send.bytes": "\(Self.sendBudget)",
+        ])
+        let rssBefore = Self.residentBytes()
+        let script = PythonInteropTests.interop.appendingPathComponent("tinybase_large.mjs").path
+        let (status, output) = try await PythonInteropTests.run([
+            "node", "--experimental-websocket", "--no-warnings", "--max-old-space-size=2048", script, server.httpURL,
+            TinyHostSyncTests.namespace, directory, "\(Self.largeRows)", "\(Self.sendBudget)",
+        ])
+        let rssAfter = Self.residentBytes()
+        #expect(status == 0, "\(output)")
+        let reports = output.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(reports.count == 3, "\(output)")
+        for report in reports { #expect(report["ok"] as? Bool == true, "\(report)") }
+        let whole = try #require(reports.first?["wholeDiffBytes"] as? Int, "\(output)")
+        #expect(whole > 16_777_216, "the store must pass TinyBase's frame limit")
+        print("TinyBase \(version) large store: \(output)server RSS \(rssBefore >> 20) → \(rssAfter >> 20) MiB")
+        try await server.stop()
+    }
+
+    /// This process's resident memory (the server runs in it), from /proc; 0 where there is none.
+    static func residentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
 }

@@ -44,6 +44,9 @@ extension ConfigKey {
             "tinyhost.max.message.bytes", .integer(1024...(64 << 20)), "1048576",
             "Largest TinyBase WebSocket message; larger ones close the socket with 1009"),
         ConfigKey(
+            "tinyhost.max.send.bytes", .integer(4096...(16 << 20)), "1048576",
+            "Most bytes of one TinyBase message the server sends; larger diffs go as several messages"),
+        ConfigKey(
             "tinyhost.manual.sync.max.bytes", .integer(1024...(1 << 30)), "67108864",
             "Largest POST /{namespace}/manual-sync body"),
         ConfigKey(
@@ -93,6 +96,7 @@ extension TinyHostSettings {
         rateLimits.signInsPerEmail = try value("tinyhost.rate.signin.per.email")
         rateLimits.signUpsPerAddress = try value("tinyhost.rate.signup.per.address")
         sync.maxMessageBytes = try value("tinyhost.max.message.bytes")
+        sync.maxSendBytes = try value("tinyhost.max.send.bytes")
         sync.maxManualSyncBytes = try value("tinyhost.manual.sync.max.bytes")
         sync.heartbeatInterval = .seconds(try value("tinyhost.heartbeat.seconds"))
         sync.maxClientsPerStore = try value("tinyhost.max.clients.per.store")

@@ -15,6 +15,14 @@ actor SyncedStore {
     private var clock = HLCClock(uniqueID: serverUniqueID)
     private var clients: [Int: OutboundQueue] = [:]
     private var requests = ServerRequests()
+    /// Content a client's diff answers left out (they hold at most `maxSendBytes`), to be pushed
+    /// to it as ContentDiffs.
+    private var owed: [Int: MergeableChanges] = [:]
+    /// Running pushes of owed content, one per client.
+    private var pushes: [Int: Task<Void, Never>] = [:]
+    /// Clients that have announced their hashes: their start-up pull is over, so they merge a
+    /// ContentDiff (TinyBase before v9.3 drops one that arrives while it is still loading).
+    private var announced: Set<Int> = []
     private var unsaved: MergeableChanges?
     private var saveTask: Task<Void, Never>?
     private var heartbeatTask: Task<Void, Never>?
@@ -58,6 +66,9 @@ actor SyncedStore {
     func detach(_ client: Int) -> Int {
         clients[client] = nil
         requests.dropAll(client: client)
+        owed[client] = nil
+        announced.remove(client)
+        pushes.removeValue(forKey: client)?.cancel()
         if clients.isEmpty {
             heartbeatTask?.cancel()
             heartbeatTask = nil
@@ -77,22 +88,103 @@ actor SyncedStore {
             let hashes = SyncMessage.contentHashes(tables: store.tablesHash, values: store.valuesHash)
             send(.response(hashes.body), id: id, to: client)
         case .contentHashes(let tables, let values):
+            announced.insert(client)
+            // What the client's own pull was not sent goes first: the pull's requests then find
+            // only what the client has and the server lacks.
+            let push = pushOwed(to: client)
             guard (tables, values) != store.contentHashes else { return }
             let transaction = id ?? SyncIDs.transaction()
-            Task { await self.pull(from: client, theirs: (tables, values), transaction: transaction) }
+            Task {
+                await push?.value
+                await self.pull(from: client, theirs: (tables, values), transaction: transaction)
+            }
         case .contentDiff(let changes):
             apply(changes, from: client)
         case .getTableDiff(let hashes):
             let (newTables, differing) = store.tableDiff(hashes)
-            send(.response(.array([WireCodec.tablesJSON(newTables), WireCodec.json(differing)])), id: id, to: client)
+            // Table hashes the answer has no room for: those tables are owed whole instead.
+            let (kept, rest) = HashTreeSize.fitting(differing, maxBytes: settings.maxSendBytes / 4)
+            var owing = MergeableChanges()
+            for tableID in rest { owing.tables[tableID] = store.tables[tableID]?.changes }
+            answer(newTables, hashes: WireCodec.json(kept), id: id, to: client, owing: owing)
         case .getRowDiff(let hashes):
             let (newRows, differing) = store.rowDiff(hashes)
-            send(.response(.array([WireCodec.tablesJSON(newRows), WireCodec.json(differing)])), id: id, to: client)
+            let (kept, rest) = HashTreeSize.fitting(differing, maxBytes: settings.maxSendBytes / 4)
+            var owing = MergeableChanges()
+            for (tableID, rowID) in rest {
+                guard let table = store.tables[tableID], let row = table.rows[rowID] else { continue }
+                owing.tables[tableID, default: TableChanges(hlc: table.hlc)].rows[rowID] = row.changes
+            }
+            answer(newRows, hashes: WireCodec.json(kept), id: id, to: client, owing: owing)
         case .getCellDiff(let hashes):
-            send(.response(WireCodec.tablesJSON(store.cellDiff(hashes))), id: id, to: client)
+            answer(store.cellDiff(hashes), hashes: nil, id: id, to: client)
         case .getValueDiff(let hashes):
-            send(.response(WireCodec.valuesJSON(store.valueDiff(hashes))), id: id, to: client)
+            answer(store.valueDiff(hashes), hashes: nil, id: id, to: client, values: true)
         }
+    }
+
+    // MARK: Large answers
+
+    /// Answers a diff request with the part of `changes` that fits in `maxSendBytes` (with
+    /// `hashes` beside it for GetTableDiff and GetRowDiff); the rest, and `owing`, is owed to the
+    /// client and pushed as ContentDiffs. Every cell and value merges on its own, so the client
+    /// ends with the same content either way.
+    private func answer(
+        _ changes: MergeableChanges, hashes: JSONValue?, id: String?, to client: Int,
+        owing: MergeableChanges = MergeableChanges(), values: Bool = false
+    ) {
+        var fixed = Self.frameOverhead(requestID: id)
+        if let hashes { fixed += JavaScriptJSON.stringify(hashes).utf8.count + 3 }
+        let (first, rest) = changes.split(firstMaxBytes: max(1, settings.maxSendBytes - fixed))
+        let stamp = values ? WireCodec.valuesJSON(first) : WireCodec.tablesJSON(first)
+        send(.response(hashes.map { .array([stamp, $0]) } ?? stamp), id: id, to: client)
+        var left = rest
+        left.add(owing)
+        guard !left.isEmpty else { return }
+        owed[client, default: MergeableChanges()].add(left)
+        if announced.contains(client) {
+            pushOwed(to: client)
+        } else {
+            // A client that never announces (it loads without syncing) still gets it, later.
+            let delay = settings.requestTimeout * 2
+            Task {
+                try? await Task.sleep(for: delay)
+                self.pushOwed(to: client)
+            }
+        }
+    }
+
+    /// Starts (or joins) pushing what is owed to a client; nil when nothing is.
+    @discardableResult
+    private func pushOwed(to client: Int) -> Task<Void, Never>? {
+        if let running = pushes[client] { return running }
+        guard owed[client] != nil, clients[client] != nil else { return nil }
+        let task = Task { await self.drainOwed(to: client) }
+        pushes[client] = task
+        return task
+    }
+
+    /// Sends owed content as ContentDiffs of at most `maxSendBytes`, waiting while the client's
+    /// queue holds more than two of them, so a large store neither fills the server's memory
+    /// nor delays the client's other messages long.
+    private func drainOwed(to client: Int) async {
+        defer { pushes[client] = nil }
+        let budget = settings.maxSendBytes
+        while let changes = owed.removeValue(forKey: client) {
+            for piece in changes.pieces(maxBytes: max(1, budget - Self.frameOverhead(requestID: nil))) {
+                guard let queue = clients[client], !queue.isClosed, !Task.isCancelled else { return }
+                send(.contentDiff(piece), id: SyncIDs.transaction(), to: client)
+                while queue.queuedBytes > 2 * budget, !queue.isClosed, !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(2))
+                }
+            }
+        }
+    }
+
+    /// `S\n[<request id>,0,` … `]`: what a frame adds around its body (11-character transaction
+    /// ids when `requestID` is nil).
+    static func frameOverhead(requestID: String?) -> Int {
+        JavaScriptJSON.string(requestID ?? SyncIDs.transaction()).utf8.count + 8
     }
 
     /// Merges a client's whole content (manual sync) and returns the store's content after it.
@@ -121,10 +213,16 @@ actor SyncedStore {
         let applied = store.merge(changes)
         clock.seen(latest, now: nowMillis)
         guard !applied.isEmpty else { return }
-        let frame = SyncFrame(
-            peer: SyncFrame.serverID, requestID: SyncIDs.transaction(), message: .contentDiff(applied))
-        let text = WireFrame.text(frame.text)
-        for (client, queue) in clients where client != source { queue.send(text) }
+        let others = clients.filter { $0.key != source }
+        if !others.isEmpty {
+            let budget = settings.maxSendBytes - Self.frameOverhead(requestID: nil)
+            for piece in applied.pieces(maxBytes: max(1, budget)) {
+                let frame = SyncFrame(
+                    peer: SyncFrame.serverID, requestID: SyncIDs.transaction(), message: .contentDiff(piece))
+                let text = frame.text
+                for queue in others.values { Self.send(text, on: queue) }
+            }
+        }
         queueSave(applied)
     }
 
@@ -137,17 +235,26 @@ actor SyncedStore {
             else { return }
             changes.add(newTables)
             if !differingTables.isEmpty {
+                // Large hash lists go in several requests: whole tables per GetRowDiff, whole
+                // rows per GetCellDiff, so that each answer is exact.
+                let budget = settings.maxSendBytes - Self.frameOverhead(requestID: transaction + ".xxxx")
+                var differingRows: MergeableStore.RowHashes = [:]
                 let rowHashes = store.rowHashes(differingFrom: differingTables)
-                guard let rowAnswer = await request(.getRowDiff(rowHashes), to: client, in: transaction),
-                    let (newRows, differingRows) = Self.diffAnswer(rowAnswer, WireCodec.rowHashes)
-                else { return }
-                changes.add(newRows)
+                for group in HashTreeSize.groups(rowHashes, maxBytes: budget) {
+                    guard let rowAnswer = await request(.getRowDiff(group), to: client, in: transaction),
+                        let (newRows, differing) = Self.diffAnswer(rowAnswer, WireCodec.rowHashes)
+                    else { return }
+                    changes.add(newRows)
+                    differingRows.merge(differing) { $0.merging($1) { _, new in new } }
+                }
                 if !differingRows.isEmpty {
                     let cellHashes = store.cellHashes(differingFrom: differingRows)
-                    guard let cellAnswer = await request(.getCellDiff(cellHashes), to: client, in: transaction),
-                        let newCells = try? WireCodec.tablesStamp(cellAnswer)
-                    else { return }
-                    changes.add(newCells)
+                    for group in HashTreeSize.groups(cellHashes, maxBytes: budget) {
+                        guard let cellAnswer = await request(.getCellDiff(group), to: client, in: transaction),
+                            let newCells = try? WireCodec.tablesStamp(cellAnswer)
+                        else { return }
+                        changes.add(newCells)
+                    }
                 }
             }
         }
@@ -210,8 +317,19 @@ actor SyncedStore {
     // MARK: Sending
 
     private func send(_ message: SyncMessage, id: String?, to client: Int) {
-        let frame = SyncFrame(peer: SyncFrame.serverID, requestID: id, message: message)
-        clients[client]?.send(.text(frame.text))
+        guard let queue = clients[client] else { return }
+        Self.send(SyncFrame(peer: SyncFrame.serverID, requestID: id, message: message).text, on: queue)
+    }
+
+    /// Queues a frame, unless TinyBase v9.3+ would refuse it (over 16 MiB: only a single cell or
+    /// value that large, or a request listing one huge table, makes one): then the socket is
+    /// closed with 1009, and the client's manual sync exchanges the whole content instead.
+    private static func send(_ text: String, on queue: OutboundQueue) {
+        guard text.utf8.count <= TinyBaseSyncSettings.clientFrameLimit else {
+            queue.close(TinyBaseSyncEndpoint.Close.tooLarge)
+            return
+        }
+        queue.send(.text(text))
     }
 
     // MARK: Heartbeat

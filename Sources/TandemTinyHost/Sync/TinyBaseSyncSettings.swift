@@ -2,6 +2,10 @@
 public struct TinyBaseSyncSettings: Sendable, Equatable {
     /// Largest WebSocket message accepted; larger ones close the socket with 1009 (TinyHost: 1 MiB).
     public var maxMessageBytes = 1024 * 1024
+    /// Most UTF-8 bytes of one message the server sends: larger answers are cut into several
+    /// messages (a diff answer holds what fits, the rest follows as ContentDiffs). Only a single
+    /// cell or value larger than this goes alone in a larger message.
+    public var maxSendBytes = 1024 * 1024
     /// Largest manual-sync request body.
     public var maxManualSyncBytes = 64 * 1024 * 1024
     /// Outgoing bytes a client may fall behind by before it is closed as too slow.
@@ -14,6 +18,11 @@ public struct TinyBaseSyncSettings: Sendable, Equatable {
     public var saveDelay: Duration = .milliseconds(50)
     /// Open sockets allowed per store (one user's tabs and devices).
     public var maxClientsPerStore = 64
+
+    /// The largest frame a TinyBase v9.3+ peer accepts (`MAX_WEBSOCKET_BUFFER_SIZE`), and the most
+    /// fragment bytes it buffers: what would pass it is never sent; the socket is closed with 1009
+    /// (manual sync) instead.
+    public static let clientFrameLimit = 16 * 1024 * 1024
 
     public init() {}
 }
