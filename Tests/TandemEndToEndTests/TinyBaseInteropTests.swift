@@ -59,7 +59,7 @@ struct TinyBaseInteropTests {
 
     @Test(
         "A late joiner with TinyBase's createWsSynchronizer syncs a store whose diff passes 16 MiB, in messages under the budget",
-        .enabled("node 20 with WebSocket, or a TinyBase checkout (TINYBASE_REPO or the mirror), is missing", available),
+        .enabled(InteropRepository.missing("TINYBASE_REPO", "tinyplex/tinybase"), available),
         arguments: versions.prefix(2))
     func largeStore(tag: String, version: String) async throws {
         let directory = try #require(await Self.bundles(tag: tag, version: version))
