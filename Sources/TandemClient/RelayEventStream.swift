@@ -6,9 +6,8 @@ import Synchronization
 /// is full the client stops reading from the socket until the reader takes one, so a slow reader
 /// slows the connection down instead of growing memory or losing events; acknowledgements share the
 /// connection, so sends wait too while the buffer is full: drain the stream even if you ignore it.
-/// Ending the iteration
-/// (leaving the loop, or cancelling the reading task) discards what is buffered and lets the client
-/// run on without delivering events.
+/// Ending the iteration (leaving the loop, or cancelling the reading task) discards what is buffered
+/// and lets the client run on without delivering events.
 public struct RelayEventStream: AsyncSequence, Sendable {
     let buffer: EventBuffer
 
