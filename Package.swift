@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(name: "TandemSDSTests", dependencies: ["TandemSDS", "TandemCore"]),
         .testTarget(name: "TandemServerTests", dependencies: ["TandemServer"]),
         .testTarget(name: "TandemLANTests", dependencies: ["TandemLAN", "CSodium", "TandemMerge"]),
-        .testTarget(name: "TandemClientTests", dependencies: ["TandemClient"]),
+        .testTarget(name: "TandemClientTests", dependencies: ["TandemClient", "TandemTestSupport"]),
         .testTarget(name: "TandemBenchTests", dependencies: ["TandemBench"]),
         .testTarget(
             name: "TandemMergeTests",

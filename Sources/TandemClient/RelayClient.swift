@@ -6,8 +6,10 @@ import WSClient
 ///
 /// `send` returns once the server has stored the message, with its room seq. Unacknowledged
 /// messages wait in an outbox and are resent with the same ids after every reconnect, so each is
-/// stored once however often the network fails. `events` yields incoming messages exactly once and
-/// in seq order: on rejoin the client asks for everything after the last seq it delivered.
+/// stored once however often the network fails; with `init(configuration:outboxFile:logger:)` the
+/// outbox is also kept in a file, so they survive the app being killed. `events` yields incoming
+/// messages exactly once and in seq order: on rejoin the client asks for everything after the last
+/// seq it delivered.
 public actor RelayClient {
     private struct Pending {
         let id: String
@@ -15,12 +17,21 @@ public actor RelayClient {
         var waiters: [CheckedContinuation<UInt64, any Error>]
     }
 
-    public nonisolated let events: AsyncStream<RelayEvent>
-    private let eventSink: AsyncStream<RelayEvent>.Continuation
+    /// What happens on the connection, for one reader; a reader that falls behind by
+    /// `eventBufferLimit` events holds the connection back instead of losing any (see `RelayEventStream`).
+    public nonisolated let events: RelayEventStream
+    /// Ids of the messages the outbox file held when the client was created, oldest first: sent by
+    /// an earlier client and not acknowledged. They are resent after the first join;
+    /// `acknowledgement(of:)` reports what became of each.
+    public nonisolated let restoredIDs: [String]
+    private let eventBuffer: EventBuffer
     private let configuration: RelayClientConfiguration
     private let logger: Logger
+    private let file: OutboxFile?
+    private var restoredOutcomes: [String: Result<UInt64, RelayClientError>] = [:]
+    private let restoredSet: Set<String>
 
-    /// The highest room seq delivered to `events`.
+    /// The highest room seq passed to `events` (it may still wait in the buffer for the reader).
     public private(set) var lastSeq: UInt64
     /// The room epoch `lastSeq` belongs to.
     public private(set) var epoch: String?
@@ -33,12 +44,40 @@ public actor RelayClient {
     private var runTask: Task<Void, Never>?
     private var stopped = false
 
+    /// A client whose outbox lives in memory: unacknowledged messages are lost if the app exits.
     public init(configuration: RelayClientConfiguration, logger: Logger = Logger(label: "tandem.client")) {
+        self.init(configuration: configuration, logger: logger, file: nil, restored: [])
+    }
+
+    /// A client whose outbox is persisted in `outboxFile` (created if missing): every message is
+    /// written and fsynced there before it is sent, and removed once acknowledged. Messages left by
+    /// an earlier client on the same file are resent, in order and with their ids, after joining.
+    /// Open one client per file at a time.
+    /// - Throws: `RelayClientError.outbox` if the file cannot be read or written.
+    public init(
+        configuration: RelayClientConfiguration, outboxFile: URL, logger: Logger = Logger(label: "tandem.client")
+    ) throws(RelayClientError) {
+        let (file, entries, dropped) = try OutboxFile.open(outboxFile)
+        if dropped > 0 {
+            logger.warning(
+                "outbox: dropped damaged records", metadata: ["file": "\(outboxFile.path)", "records": "\(dropped)"])
+        }
+        self.init(configuration: configuration, logger: logger, file: file, restored: entries)
+    }
+
+    private init(
+        configuration: RelayClientConfiguration, logger: Logger, file: OutboxFile?, restored: [OutboxFile.Entry]
+    ) {
         self.configuration = configuration
         self.logger = logger
         self.lastSeq = configuration.lastSeq
         self.epoch = configuration.epoch
-        (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+        self.file = file
+        self.outbox = restored.map { Pending(id: $0.id, frame: $0.frame, waiters: []) }
+        self.restoredIDs = restored.map(\.id)
+        self.restoredSet = Set(restoredIDs)
+        eventBuffer = EventBuffer(limit: configuration.eventBufferLimit)
+        events = RelayEventStream(buffer: eventBuffer)
     }
 
     /// Connects, and keeps reconnecting with backoff until `stop()` or a rejection.
@@ -47,13 +86,13 @@ public actor RelayClient {
         runTask = Task { await self.run() }
     }
 
-    /// Disconnects for good. Messages not yet acknowledged fail with `.stopped`.
+    /// Disconnects for good. Messages not yet acknowledged fail with `.stopped` (a persisted outbox
+    /// keeps them for the next client); `.stopped(nil)` is the last event.
     public func stop() async {
-        stopped = true
+        finish(with: nil)
         writer?.finish()
         runTask?.cancel()
         await runTask?.value
-        finish(with: nil)
     }
 
     /// Sends a message and returns its room seq once the server has stored it.
@@ -72,6 +111,12 @@ public actor RelayClient {
             }
             let frame = ClientFrames.message(
                 from: configuration.device, to: recipient, room: configuration.room, id: id, payloadJSON: payloadJSON)
+            do {
+                try file?.append(OutboxFile.Entry(id: id, frame: frame))
+            } catch {
+                continuation.resume(throwing: error)
+                return
+            }
             outbox.append(Pending(id: id, frame: frame, waiters: [continuation]))
             if joined { writer?.yield(frame) }
         }
@@ -87,6 +132,23 @@ public actor RelayClient {
 
     /// Number of messages sent but not yet acknowledged.
     public var unacknowledgedCount: Int { outbox.count }
+
+    /// The room seq of a pending or restored message, once the server has stored it; meant for the
+    /// messages in `restoredIDs`, which no `send` call waits for.
+    /// - Throws: `RelayClientError.refused` if the server refused it, `.stopped`, or
+    ///   `.unknownMessage` for an id that is neither pending nor restored.
+    public func acknowledgement(of id: String) async throws -> UInt64 {
+        if let outcome = restoredOutcomes[id] { return try outcome.get() }
+        guard !stopped else { throw RelayClientError.stopped }
+        guard outbox.contains(where: { $0.id == id }) else { throw RelayClientError.unknownMessage(id: id) }
+        return try await withCheckedThrowingContinuation { continuation in
+            guard let index = outbox.firstIndex(where: { $0.id == id }) else {
+                continuation.resume(throwing: RelayClientError.unknownMessage(id: id))
+                return
+            }
+            outbox[index].waiters.append(continuation)
+        }
+    }
 
     /// Closes the current connection (as a network change would); the client reconnects and
     /// resends what was not acknowledged.
@@ -109,7 +171,7 @@ public actor RelayClient {
             }
             failures = wasJoined ? 0 : failures + 1
             let delay = configuration.backoff.delay(attempt: failures)
-            eventSink.yield(.disconnected(closeCode: closeCode, retryIn: delay))
+            _ = await eventBuffer.put(.disconnected(closeCode: closeCode, retryIn: delay))
             try? await Task.sleep(for: delay)
         }
     }
@@ -149,53 +211,64 @@ public actor RelayClient {
         }
     }
 
-    /// Handles one frame from the server.
-    private func receive(_ text: String) {
+    /// Handles one frame from the server. While the events buffer is full this waits, and the
+    /// connection is not read meanwhile: the server holds further frames back.
+    private func receive(_ text: String) async {
         switch ClientFrames.decode(text) {
         case .joined(let info, let resync):
-            if resync {
-                lastSeq = 0
-                eventSink.yield(.resyncRequired(epoch: info.epoch))
-            }
+            if resync { lastSeq = 0 }
             epoch = info.epoch
             joined = true
-            eventSink.yield(.joined(info))
             // Resend everything unacknowledged, oldest first, with the same ids.
             for pending in outbox { writer?.yield(pending.frame) }
+            if resync { _ = await eventBuffer.put(.resyncRequired(epoch: info.epoch)) }
+            _ = await eventBuffer.put(.joined(info))
         case .message(let message):
-            deliver(message)
+            await deliver(message)
         case .deltas(let messages):
-            for message in messages { deliver(message) }
+            for message in messages { await deliver(message) }
         case .ack(let id, let seq):
             guard let index = outbox.firstIndex(where: { $0.id == id }) else { break }
-            let pending = outbox.remove(at: index)
-            for waiter in pending.waiters { waiter.resume(returning: seq) }
+            complete(at: index, with: .success(seq))
         case .error(let code, let message, let id):
-            handleError(code: code, message: message, id: id)
+            await handleError(code: code, message: message, id: id)
         case .peerJoined(let device):
-            eventSink.yield(.peerJoined(device: device))
+            _ = await eventBuffer.put(.peerJoined(device: device))
         case .peerLeft(let device):
-            eventSink.yield(.peerLeft(device: device))
+            _ = await eventBuffer.put(.peerLeft(device: device))
         case .host(let host):
-            eventSink.yield(.hostChanged(host: host))
+            _ = await eventBuffer.put(.hostChanged(host: host))
         case .unknown:
             logger.debug("unrecognised frame", metadata: ["frame": "\(text.prefix(200))"])
         }
     }
 
-    private func deliver(_ message: RelayMessage) {
+    private func deliver(_ message: RelayMessage) async {
         // Never deliver a seq twice, whatever the server sends.
         guard message.seq > lastSeq else {
             duplicatesIgnored += 1
             return
         }
-        lastSeq = message.seq
-        eventSink.yield(.message(message))
+        // Not accepted (the client stopped, or nobody reads events): the seq counts as not delivered.
+        if await eventBuffer.put(.message(message)) { lastSeq = message.seq }
     }
 
-    private func handleError(code: String, message: String, id: String?) {
+    /// Takes a message out of the outbox (and its file) and tells whoever waits for it.
+    private func complete(at index: Int, with result: Result<UInt64, RelayClientError>) {
+        let pending = outbox.remove(at: index)
+        if restoredSet.contains(pending.id) { restoredOutcomes[pending.id] = result }
+        for waiter in pending.waiters { waiter.resume(with: result.mapError { $0 as any Error }) }
+        do {
+            try file?.remove(pending.id) { outbox.map { OutboxFile.Entry(id: $0.id, frame: $0.frame) } }
+        } catch {
+            // The message would be resent by the next client on the file; the server recognises its id.
+            logger.warning("outbox: could not record an acknowledgement", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func handleError(code: String, message: String, id: String?) async {
         guard let id, let index = outbox.firstIndex(where: { $0.id == id }) else {
-            eventSink.yield(.serverError(code: code, message: message))
+            _ = await eventBuffer.put(.serverError(code: code, message: message))
             return
         }
         if code == "rate_limited" {
@@ -207,10 +280,7 @@ public actor RelayClient {
             }
             return
         }
-        let pending = outbox.remove(at: index)
-        for waiter in pending.waiters {
-            waiter.resume(throwing: RelayClientError.refused(code: code, message: message))
-        }
+        complete(at: index, with: .failure(.refused(code: code, message: message)))
     }
 
     private func resend(id: String, frame: String) {
@@ -218,14 +288,15 @@ public actor RelayClient {
         writer?.yield(frame)
     }
 
+    /// Fails what waits for an acknowledgement (the file keeps the messages) and ends `events`.
     private func finish(with error: RelayClientError?) {
         stopped = true
         let pending = outbox
         outbox = []
         for entry in pending {
+            if restoredSet.contains(entry.id) { restoredOutcomes[entry.id] = .failure(error ?? .stopped) }
             for waiter in entry.waiters { waiter.resume(throwing: error ?? .stopped) }
         }
-        eventSink.yield(.stopped(error))
-        eventSink.finish()
+        eventBuffer.close(with: .stopped(error))
     }
 }

@@ -33,10 +33,13 @@ public struct RelayClientConfiguration: Sendable {
     public var backoff: Backoff
     /// Largest frame accepted from the server.
     public var maxFrameBytes: Int
+    /// Most events buffered for a reader of `events` (at least 1; default 256). When the buffer is
+    /// full the client stops reading from the socket until the reader catches up: nothing is dropped.
+    public var eventBufferLimit: Int
 
     public init(
         url: String, room: String, device: String, token: String? = nil, lastSeq: UInt64 = 0, epoch: String? = nil,
-        backoff: Backoff = Backoff(), maxFrameBytes: Int = 16 << 20
+        backoff: Backoff = Backoff(), maxFrameBytes: Int = 16 << 20, eventBufferLimit: Int = 256
     ) {
         self.url = url
         self.room = room
@@ -46,6 +49,7 @@ public struct RelayClientConfiguration: Sendable {
         self.epoch = epoch
         self.backoff = backoff
         self.maxFrameBytes = maxFrameBytes
+        self.eventBufferLimit = eventBufferLimit
     }
 
     /// A configuration from the user's sync settings.

@@ -8,6 +8,12 @@ public enum RelayClientError: Error, Sendable, Equatable {
     case refused(code: String, message: String)
     /// The server ended the session for good (bad token, another connection of this device...).
     case rejected(closeCode: Int, reason: String)
-    /// `stop()` was called before the message was acknowledged.
+    /// `stop()` was called before the message was acknowledged. With a persisted outbox the message
+    /// stays in the file and is sent by the next client opened on it.
     case stopped
+    /// The persisted outbox could not be read or written (the operation, path and system error).
+    /// A `send` that fails with it sent nothing.
+    case outbox(String)
+    /// `acknowledgement(of:)` was asked about an id that is neither pending nor restored.
+    case unknownMessage(id: String)
 }
