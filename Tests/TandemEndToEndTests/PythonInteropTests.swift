@@ -95,22 +95,18 @@ struct PythonInteropTests {
         return await sdsProvider() != nil
     }
 
-    @Test(
-        "SDS's own WebSocket provider syncs through Tandem: patches, a chunked value, presence, replay",
-        .enabled(InteropRepository.missing("SDS_REPO", "rozek/shareable-data-store"), hasNodeAndProvider))
-    func sdsProviderClient() async throws {
-        let provider = try #require(await Self.sdsProvider())
+    /// Runs `script` (in Tests/Interop) under node against a fresh SDS server, with SDS's own code at
+    /// `client` and write and read tokens for `store`; the script exits 0 when every check passes.
+    func runSDSScript(_ script: String, client: String, store: String) async throws {
         let sds = try await SDSFixture.start()
         let tokens = [
-            "write": try await sds.token(.write, store: "node-store"),
-            "read": try await sds.token(.read, store: "node-store"),
+            "write": try await sds.token(.write, store: store), "read": try await sds.token(.read, store: store),
         ]
         let json = String(decoding: try JSONSerialization.data(withJSONObject: tokens), as: UTF8.self)
-        let script = Self.interop.appendingPathComponent("sds_provider.mjs").path
         let (status, output) = try await Self.run(
             [
-                "node", "--experimental-websocket", "--no-warnings", script, provider,
-                "ws://127.0.0.1:\(sds.server.ports.http)",
+                "node", "--experimental-websocket", "--no-warnings", Self.interop.appendingPathComponent(script).path,
+                client, "ws://127.0.0.1:\(sds.server.ports.http)",
             ],
             environment: ["TOKENS": json])
         #expect(status == 0, "\(output)")
@@ -118,24 +114,18 @@ struct PythonInteropTests {
     }
 
     @Test(
+        "SDS's own WebSocket provider syncs through Tandem: patches, a chunked value, presence, replay",
+        .enabled(InteropRepository.missing("SDS_REPO", "rozek/shareable-data-store"), hasNodeAndProvider))
+    func sdsProviderClient() async throws {
+        let provider = try #require(await Self.sdsProvider())
+        try await runSDSScript("sds_provider.mjs", client: provider, store: "node-store")
+    }
+
+    @Test(
         "SDS's own sync engine: two writers and a large value, then a late joiner gets every entry from the server alone",
         .enabled(InteropRepository.missing("SDS_REPO", "rozek/shareable-data-store"), hasNodeAndEngine))
     func sdsSyncEngine() async throws {
         let bundle = try #require(await Self.sdsEngineBundle())
-        let sds = try await SDSFixture.start()
-        let tokens = [
-            "write": try await sds.token(.write, store: "engine-store"),
-            "read": try await sds.token(.read, store: "engine-store"),
-        ]
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: tokens), as: UTF8.self)
-        let script = Self.interop.appendingPathComponent("sds_engine.mjs").path
-        let (status, output) = try await Self.run(
-            [
-                "node", "--experimental-websocket", "--no-warnings", script, bundle,
-                "ws://127.0.0.1:\(sds.server.ports.http)",
-            ],
-            environment: ["TOKENS": json])
-        #expect(status == 0, "\(output)")
-        try await sds.server.stop()
+        try await runSDSScript("sds_engine.mjs", client: bundle, store: "engine-store")
     }
 }
