@@ -28,14 +28,19 @@ public struct ConfigLoader {
     public private(set) var warnings: [String] = []
     /// The keys this loader accepts: relay.conf's or auth.conf's.
     let keys: [ConfigKey]
+    /// Whether this loader warns of `TANDEM_` variables that are no setting. Both loaders read the
+    /// same environment, so only relay.conf's does.
+    private let warnsOfUnknownVariables: Bool
 
     /// A loader for relay.conf's keys.
     public init() {
         self.keys = ConfigKey.all
+        self.warnsOfUnknownVariables = true
     }
 
     init(keys: [ConfigKey]) {
         self.keys = keys
+        self.warnsOfUnknownVariables = false
     }
 
     func key(named name: String) -> ConfigKey? { keys.first { $0.name == name } }
@@ -77,8 +82,7 @@ public struct ConfigLoader {
         let unknown = environment.keys.sorted().filter {
             $0.hasPrefix("TANDEM_") && !known.contains($0) && !serviceLinks.names.contains($0)
         }
-        // Both loaders (relay.conf's, auth.conf's) see the same environment; one of them says it.
-        if !unknown.isEmpty, keys.contains(where: { $0.name == "ws.port" }) {
+        if !unknown.isEmpty, warnsOfUnknownVariables {
             warnings.append(
                 "environment variables \(unknown.joined(separator: ", ")) are not Tandem settings and are ignored "
                     + "(settings: TANDEM_ + the key in capitals, dots as underscores, e.g. TANDEM_MAX_ROOMS)")
