@@ -17,6 +17,19 @@ struct RevocationTests {
         #expect(harness.relay.disconnect(device: DeviceID("tablet"), reason: .tokenRevoked) == 0)
     }
 
+    @Test("a join admitted after its device was revoked is closed at once; other devices join as usual")
+    func joinAfterRevocation() async throws {
+        let harness = Harness()
+        let before = try await harness.join("phone", room: "one")
+        #expect(harness.relay.revoke(device: DeviceID("phone"), reason: .tokenRevoked) == 1)
+        #expect(await before.pending().last == .close(.tokenRevoked))
+        // Its token was checked before the revocation; it is admitted only now.
+        let late = try await harness.join("phone", room: "two")
+        #expect(await late.pending().last == .close(.tokenRevoked))
+        let other = try await harness.join("laptop", room: "two")
+        #expect(!(await other.pending().contains(.close(.tokenRevoked))))
+    }
+
     @Test("disconnect(room:) closes every member of that room only")
     func disconnectRoom() async throws {
         let harness = Harness()

@@ -12,7 +12,14 @@ public final class Relay: Sendable {
     private struct Registry {
         var rooms: [RoomID: Slot] = [:]
         var draining = false
+        /// Devices revoked lately, with why and when (ms): a join admitted after the revocation
+        /// is closed at once (see `revoke`).
+        var revoked: [DeviceID: (reason: CloseReason, at: Int64)] = [:]
     }
+
+    /// How long a revocation is remembered: longer than any join takes from its token check to
+    /// its admission.
+    static let revocationMemoryMillis: Int64 = 5 * 60 * 1000
 
     public let limits: RelayLimits
     public let log: MessageLog
@@ -57,6 +64,9 @@ public final class Relay: Sendable {
                     recentIDs: recentIDs, now: clock.now())
                 if isNew { connectionCount.add(1, ordering: .relaxed) }
                 openConnectionCount.add(1, ordering: .relaxed)
+                // Checked after admission: a revocation either came first and is seen here, or
+                // came after and its own sweep finds this member.
+                if let reason = registry.withLock({ $0.revoked[device]?.reason }) { _ = room.close(device, reason) }
                 return (Membership(relay: self, room: room, device: device, outbox: outbox), admission)
             } catch {
                 switch error {
@@ -88,11 +98,12 @@ public final class Relay: Sendable {
         }
     }
 
-    /// Expires offline buffers and forgets rooms with neither members nor buffers.
+    /// Expires offline buffers and old revocations, and forgets rooms with neither members nor buffers.
     public func sweep() {
         let now = clock.now()
         let rooms = registry.withLock { registry in
-            registry.rooms.values.compactMap { slot -> Room? in
+            registry.revoked = registry.revoked.filter { now - $0.value.at < Self.revocationMemoryMillis }
+            return registry.rooms.values.compactMap { slot -> Room? in
                 if case .ready(let room) = slot { return room }
                 return nil
             }
@@ -135,6 +146,16 @@ public final class Relay: Sendable {
     @discardableResult
     public func disconnect(device: DeviceID, reason: CloseReason) -> Int {
         heldRooms().reduce(0) { count, room in count + room.close(device, reason) }
+    }
+
+    /// Closes every connection of `device` with `reason` and keeps doing so, for a while, for any
+    /// join of it admitted later: a join whose token was checked just before the device was
+    /// deleted cannot slip in after this sweep. Returns how many connections were closed.
+    @discardableResult
+    public func revoke(device: DeviceID, reason: CloseReason) -> Int {
+        let now = clock.now()
+        registry.withLock { $0.revoked[device] = (reason, now) }
+        return disconnect(device: device, reason: reason)
     }
 
     /// Closes every connection in `room` with `reason` (for example when the room's project is

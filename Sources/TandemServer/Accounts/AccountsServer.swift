@@ -7,9 +7,6 @@ import TandemMail
 import TandemSQLite
 import UnixSignals
 
-/// How long after a device is deleted its connections are swept a second time.
-let revocationResweep: Duration = .seconds(2)
-
 /// The accounts service alone (`tandem auth`): its HTTP port and its storage, no relay.
 public struct AccountsServer: Sendable {
     public let configuration: AccountsConfiguration
@@ -55,15 +52,9 @@ public struct AccountsServer: Sendable {
             onDeviceRemoved: { device in
                 guard let relay else { return }
                 let id = DeviceID(device.deviceID)
-                let closed = relay.disconnect(device: id, reason: .tokenRevoked)
+                // Also closes a join whose token check ran just before the delete, admitted after it.
+                let closed = relay.revoke(device: id, reason: .tokenRevoked)
                 logger.info("device removed", metadata: ["device": "\(device.id)", "closedConnections": "\(closed)"])
-                // A join whose token check ran just before the delete may be admitted just after
-                // this sweep; a second one closes it. Device ids are never reused, so it cannot
-                // touch another device.
-                Task {
-                    try? await Task.sleep(for: revocationResweep)
-                    relay.disconnect(device: id, reason: .tokenRevoked)
-                }
             },
             onProjectRemoved: { project in
                 relay?.disconnect(room: RoomID(project.roomID), reason: .roomRevoked)
