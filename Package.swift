@@ -116,8 +116,12 @@ let package = Package(
         ),
         /// Helpers shared by the test targets (temporary files removed at exit).
         .target(name: "TandemTestSupport", path: "Tests/TandemTestSupport"),
+        /// The checks a TinyBase v9.3+ client runs on what it receives, for the tests of what Tandem sends.
+        .target(
+            name: "TandemTinyBaseTestSupport", dependencies: ["TandemTinyBase"], path: "Tests/TandemTinyBaseTestSupport"
+        ),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
-        .testTarget(name: "TandemTinyBaseTests", dependencies: ["TandemTinyBase"]),
+        .testTarget(name: "TandemTinyBaseTests", dependencies: ["TandemTinyBase", "TandemTinyBaseTestSupport"]),
         .testTarget(
             name: "TandemSQLiteTests",
             dependencies: [
@@ -132,6 +136,7 @@ let package = Package(
             name: "TandemTinyHostTests",
             dependencies: [
                 "TandemTinyHost", "TandemTinyBase", "TandemCore", "TandemSQLite", "TandemTestSupport",
+                "TandemTinyBaseTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

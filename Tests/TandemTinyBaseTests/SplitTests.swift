@@ -1,3 +1,4 @@
+import TandemTinyBaseTestSupport
 import Testing
 
 @testable import TandemTinyBase

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import TandemCore
 import TandemTinyBase
+import TandemTinyBaseTestSupport
 import TandemTinyHost
 import Testing
 

@@ -1,3 +1,5 @@
+import TandemTinyBase
+
 /// The checks a TinyBase v9.3+ peer runs on every message it receives (`isProtocolMessageValid`
 /// and `decodeProtocolMessage` in `src/synchronizers/common.ts`); one failure closes the socket
 /// with 1007. The server's own reading is lenient where older clients differ; this is what what
