@@ -140,7 +140,6 @@ public actor RelayClient {
     public func acknowledgement(of id: String) async throws -> UInt64 {
         if let outcome = restoredOutcomes[id] { return try outcome.get() }
         guard !stopped else { throw RelayClientError.stopped }
-        guard outbox.contains(where: { $0.id == id }) else { throw RelayClientError.unknownMessage(id: id) }
         return try await withCheckedThrowingContinuation { continuation in
             guard let index = outbox.firstIndex(where: { $0.id == id }) else {
                 continuation.resume(throwing: RelayClientError.unknownMessage(id: id))

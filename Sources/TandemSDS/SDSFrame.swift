@@ -106,10 +106,11 @@ extension SDSFrame {
         return frame
     }
 
-    /// VALUE_CHUNK frames carrying `value` under `hash` in pieces of `chunkSize`, in order.
-    public static func chunkBytes(hash: [UInt8], value: [UInt8], chunkSize: Int) -> [[UInt8]] {
+    /// VALUE_CHUNK frames carrying `value` under `hash` in pieces of `chunkSize`, in order, each
+    /// made when it is reached (a large value is not copied whole a second time).
+    public static func chunkBytes(hash: [UInt8], value: [UInt8], chunkSize: Int) -> some Sequence<[UInt8]> {
         let total = (value.count + chunkSize - 1) / chunkSize
-        return (0..<total).map { index in
+        return (0..<total).lazy.map { index in
             var frame: [UInt8] = [Kind.valueChunk.rawValue]
             frame.reserveCapacity(chunkHeaderLength + chunkSize)
             frame += hash

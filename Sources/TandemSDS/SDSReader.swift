@@ -108,8 +108,7 @@ struct SDSReader {
             queue.send(.binary(SDSFrame.valueBytes(hash: hash, value: value)))
             return true
         }
-        let chunks = SDSFrame.chunkBytes(hash: hash, value: value, chunkSize: SDSSettings.chunkBytes)
-        for chunk in chunks {
+        for chunk in SDSFrame.chunkBytes(hash: hash, value: value, chunkSize: SDSSettings.chunkBytes) {
             // Two chunks in flight at most: the answer never passes the slow-consumer bound.
             await queue.drained(below: SDSSettings.chunkBytes)
             guard !queue.isClosed else { break }

@@ -3,31 +3,13 @@
 // extracts from a local TinyBase checkout (never committed). Prints one JSON line per check.
 //
 //   node --experimental-websocket tinybase_client.mjs http://127.0.0.1:PORT NAMESPACE BUNDLE_DIR
-const [base, namespace, bundles] = process.argv.slice(2);
-const {createMergeableStore} = await import(`${bundles}/tinybase.mjs`);
-const {createWsSynchronizer} = await import(`${bundles}/ws-client.mjs`);
+import {deadline, hashes, loadTinyBase, report, sleep, tinyHost} from './tinybase_common.mjs';
 
+const [base, namespace, bundles] = process.argv.slice(2);
+const {createMergeableStore, createWsSynchronizer} = await loadTinyBase(bundles);
+const {post, account} = tinyHost(base, namespace);
 const wsBase = base.replace(/^http/, 'ws');
-// A check that never finishes must not hang the test run.
-setTimeout(() => {
-  console.log(JSON.stringify({check: 'finished in time', ok: false}));
-  process.exit(1);
-}, 50_000).unref();
-const report = (check, ok, detail = {}) => console.log(JSON.stringify({check, ok, ...detail}));
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const post = async (path, body, headers = {}) => {
-  const response = await fetch(base + path, {
-    method: 'POST',
-    headers: {'Content-Type': 'application/json', ...headers},
-    body: JSON.stringify(body),
-  });
-  return [response.status, await response.json()];
-};
-const account = async (email) => {
-  await post(`/${namespace}/sign-up`, {email, password: 'correct horse battery'});
-  const [, body] = await post(`/${namespace}/sign-in`, {email, password: 'correct horse battery'});
-  return body.session_uuid;
-};
+deadline(50_000);
 const connect = async (session, store = createMergeableStore()) => {
   const socket = new WebSocket(`${wsBase}/${namespace}/ws?sessionUuid=${session}`);
   const closed = new Promise((resolve) => socket.addEventListener('close', (event) => resolve(event.code)));
@@ -42,7 +24,6 @@ const serverContent = async (session) => {
   });
   return status == 200 ? body.mergeableContent : undefined;
 };
-const hashes = (store) => JSON.stringify(store.getMergeableContentHashes());
 const waitFor = async (condition, ms = 10_000) => {
   for (let waited = 0; waited < ms; waited += 50) {
     if (await condition()) return true;

@@ -5,31 +5,15 @@
 // Prints one JSON line per check, with the measurements.
 //
 //   node --experimental-websocket tinybase_large.mjs http://127.0.0.1:PORT NAMESPACE BUNDLE_DIR ROWS BUDGET
+import {deadline, hashes, loadTinyBase, report, sleep, tinyHost} from './tinybase_common.mjs';
+
 const [base, namespace, bundles, rowsArg, budgetArg] = process.argv.slice(2);
 const rows = Number(rowsArg);
 const budget = Number(budgetArg);
-const {createMergeableStore} = await import(`${bundles}/tinybase.mjs`);
-const {createWsSynchronizer} = await import(`${bundles}/ws-client.mjs`);
-
-setTimeout(() => {
-  console.log(JSON.stringify({check: 'finished in time', ok: false}));
-  process.exit(1);
-}, 100_000).unref();
-const report = (check, ok, detail = {}) => console.log(JSON.stringify({check, ok, ...detail}));
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const post = async (path, body, headers = {}) => {
-  const response = await fetch(base + path, {
-    method: 'POST',
-    headers: {'Content-Type': 'application/json', ...headers},
-    body: typeof body == 'string' ? body : JSON.stringify(body),
-  });
-  return [response.status, await response.json()];
-};
-const email = `large-${Date.now()}@example.com`;
-await post(`/${namespace}/sign-up`, {email, password: 'correct horse battery'});
-const [, signIn] = await post(`/${namespace}/sign-in`, {email, password: 'correct horse battery'});
-const session = signIn.session_uuid;
-const hashes = (store) => JSON.stringify(store.getMergeableContentHashes());
+const {createMergeableStore, createWsSynchronizer} = await loadTinyBase(bundles);
+const {post, account} = tinyHost(base, namespace);
+deadline(100_000);
+const session = await account(`large-${Date.now()}@example.com`);
 
 // The writer: `rows` rows of about 2 KB in four tables, applied at once (TinyBase takes far longer
 // to write them cell by cell, even in one transaction). Every cell carries one HLC of the writer.

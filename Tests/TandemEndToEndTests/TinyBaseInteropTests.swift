@@ -39,17 +39,8 @@ struct TinyBaseInteropTests {
     func tinyBaseClient(tag: String, version: String) async throws {
         let directory = try #require(await Self.bundles(tag: tag, version: version))
         let server = try await TinyHostSyncTests.start()
-        let script = PythonInteropTests.interop.appendingPathComponent("tinybase_client.mjs").path
-        let (status, output) = try await PythonInteropTests.run([
-            "node", "--experimental-websocket", "--no-warnings", script, server.httpURL, TinyHostSyncTests.namespace,
-            directory,
-        ])
-        #expect(status == 0, "\(output)")
-        let reports = output.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
-        #expect(reports.count == 6, "\(output)")
-        for report in reports { #expect(report["ok"] as? Bool == true, "\(report)") }
+        try await InteropRepository.runChecks(
+            "tinybase_client.mjs", [server.httpURL, TinyHostSyncTests.namespace, directory], expecting: 6)
         try await server.stop()
     }
 
@@ -68,21 +59,14 @@ struct TinyBaseInteropTests {
             "tinyhost.max.send.bytes": "\(Self.sendBudget)",
         ])
         let rssBefore = Self.residentBytes()
-        let script = PythonInteropTests.interop.appendingPathComponent("tinybase_large.mjs").path
-        let (status, output) = try await PythonInteropTests.run([
-            "node", "--experimental-websocket", "--no-warnings", "--max-old-space-size=2048", script, server.httpURL,
-            TinyHostSyncTests.namespace, directory, "\(Self.largeRows)", "\(Self.sendBudget)",
-        ])
+        let reports = try await InteropRepository.runChecks(
+            "tinybase_large.mjs",
+            [server.httpURL, TinyHostSyncTests.namespace, directory, "\(Self.largeRows)", "\(Self.sendBudget)"],
+            expecting: 3, nodeOptions: ["--max-old-space-size=2048"])
         let rssAfter = Self.residentBytes()
-        #expect(status == 0, "\(output)")
-        let reports = output.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
-        #expect(reports.count == 3, "\(output)")
-        for report in reports { #expect(report["ok"] as? Bool == true, "\(report)") }
-        let whole = try #require(reports.first?["wholeDiffBytes"] as? Int, "\(output)")
+        let whole = try #require(reports.first?["wholeDiffBytes"] as? Int, "\(reports)")
         #expect(whole > 16_777_216, "the store must pass TinyBase's frame limit")
-        print("TinyBase \(version) large store: \(output)server RSS \(rssBefore >> 20) → \(rssAfter >> 20) MiB")
+        print("TinyBase \(version) large store: \(reports) server RSS \(rssBefore >> 20) → \(rssAfter >> 20) MiB")
         try await server.stop()
     }
 

@@ -43,7 +43,7 @@ struct SDSFrameTests {
     @Test("a value is cut into chunks of the given size, each naming its index and the count")
     func chunking() {
         let value = Array(0..<10) as [UInt8]
-        let chunks = SDSFrame.chunkBytes(hash: hash, value: value, chunkSize: 4)
+        let chunks = Array(SDSFrame.chunkBytes(hash: hash, value: value, chunkSize: 4))
         #expect(chunks.count == 3)
         for (index, chunk) in chunks.enumerated() {
             #expect(SDSFrame.parse(chunk) == .success(.valueChunk(hash: hash, index: UInt32(index), total: 3)))

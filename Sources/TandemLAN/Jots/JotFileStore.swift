@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TandemCore
 
 /// Jot binaries on disk, each in a file named by the lowercase hex SHA-256 of its content (so a file received
 /// twice, or from two phones, is stored once).
@@ -12,7 +13,7 @@ public struct JotFileStore: Sendable {
 
     /// Writes `content` (atomically, unless that content is already stored) and returns its hash.
     public func store(_ content: Data) throws -> String {
-        let hash = SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
+        let hash = SHA256.hash(data: content).lowercaseHex
         let url = self.url(for: hash)
         if !FileManager.default.fileExists(atPath: url.path) {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -174,9 +174,7 @@ actor SyncedStore {
             for piece in changes.pieces(maxBytes: max(1, budget - Self.frameOverhead(requestID: nil))) {
                 guard let queue = clients[client], !queue.isClosed, !Task.isCancelled else { return }
                 send(.contentDiff(piece), id: SyncIDs.transaction(), to: client)
-                while queue.queuedBytes > 2 * budget, !queue.isClosed, !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(2))
-                }
+                await queue.drained(below: 2 * budget)
             }
         }
     }

@@ -10,7 +10,6 @@ struct JotBunkerInteropTests {
 
     /// JotBunker 1.0.7, whose shared code the harness loads unless `JOTBUNKER_COMMIT` says otherwise.
     static let commit = "f2319f03b2c0656cf264ce874309a4a8fea13a21"
-    static let script = PythonInteropTests.interop.appendingPathComponent("jotbunker_phone.mjs").path
 
     static let hasRepository: @Sendable () async throws -> Bool = {
         guard let repository = InteropRepository.named("JOTBUNKER_REPO") else { return false }
@@ -39,16 +38,8 @@ struct JotBunkerInteropTests {
     func jotBunkerPhone(generation: String) async throws {
         let repository = try #require(InteropRepository.named("JOTBUNKER_REPO")).gitDirectory
         let server = try await F.start()
-        let (status, output) = try await PythonInteropTests.run([
-            "node", "--experimental-websocket", "--no-warnings", Self.script, "\(server.ports.lan ?? 0)", F.secret,
-            generation, repository,
-        ])
-        #expect(status == 0, "\(output)")
-        let reports = output.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
-        #expect(reports.count == 9, "\(output)")
-        for report in reports { #expect(report["ok"] as? Bool == true, "\(report)") }
+        try await InteropRepository.runChecks(
+            "jotbunker_phone.mjs", ["\(server.ports.lan ?? 0)", F.secret, generation, repository], expecting: 9)
         try await server.stop()
     }
 }

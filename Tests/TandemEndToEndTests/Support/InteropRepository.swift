@@ -43,6 +43,24 @@ struct InteropRepository: Sendable {
         return process.terminationStatus == 0
     }
 
+    /// Runs `script` (in Tests/Interop) under node with `arguments` and checks its report: exit 0
+    /// and `count` JSON lines, each with `"ok": true`. Returns the reports for further checks.
+    @discardableResult
+    static func runChecks(
+        _ script: String, _ arguments: [String], expecting count: Int, nodeOptions: [String] = []
+    ) async throws -> [[String: Any]] {
+        let path = PythonInteropTests.interop.appendingPathComponent(script).path
+        let (status, output) = try await PythonInteropTests.run(
+            ["node", "--experimental-websocket", "--no-warnings"] + nodeOptions + [path] + arguments)
+        #expect(status == 0, "\(output)")
+        let reports = output.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(reports.count == count, "\(output)")
+        for report in reports { #expect(report["ok"] as? Bool == true, "\(report)") }
+        return reports
+    }
+
     /// Whether node 20 with a WebSocket global runs here.
     static let hasNode: @Sendable () async -> Bool = {
         (try? await PythonInteropTests.run(["node", "--experimental-websocket", "-e", "WebSocket"]).status) == 0
