@@ -1,7 +1,9 @@
 import Foundation
 import Synchronization
 import TandemAuth
-import TandemCore
+import TandemAuthSQLite
+import TandemConnection
+import TandemRelay
 import TandemSQLite
 import TandemTestSupport
 
@@ -44,7 +46,8 @@ struct AccountFixture {
 
     init(_ configure: (inout AccountSettings) -> Void = { _ in }) throws {
         let directory = TestFiles.directory("tandem-auth")
-        let pool = try SQLiteDatabase.open(path: directory.appendingPathComponent("accounts.db").path)
+        let pool = try SQLiteDatabase.open(
+            path: directory.appendingPathComponent("accounts.db").path, migrations: AccountsSchema.migrations)
         var settings = AccountSettings()
         settings.publicURL = "https://auth.example.test"
         configure(&settings)

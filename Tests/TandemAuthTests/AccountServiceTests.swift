@@ -1,6 +1,7 @@
 import Foundation
 import TandemAuth
-import TandemCore
+import TandemConnection
+import TandemRelay
 import Testing
 
 @Suite("Accounts: login, devices, projects, tiers, pairing")

@@ -1,4 +1,5 @@
-import TandemCore
+import TandemConnection
+import TandemRelay
 import Testing
 
 @testable import TandemAuth

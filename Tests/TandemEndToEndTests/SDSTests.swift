@@ -222,12 +222,16 @@ struct SDSPersistenceTests {
         let label = Array("fnv1a-00c0ffee-9".utf8).prefix(11)
         let padded = Array(label) + [UInt8](repeating: 0, count: 32 - label.count)
         let writer = try await sds.connect(), witness = try await sds.connect()
+        // A frame seen by the witness means it has joined: chunks are relayed only to members.
+        writer.sendBinary(patch(0))
+        #expect(try await witness.nextBinary() == patch(0))
         writer.sendBinary(chunk(0, of: 1, [4, 2], hash: padded))
         writer.sendBinary(patch(1))
         // Once the witness has the patch, the chunk before it is stored.
         #expect(try await witness.nextBinary() == chunk(0, of: 1, [4, 2], hash: padded))
         #expect(try await witness.nextBinary() == patch(1))
         let asker = try await sds.connect()
+        #expect(try await asker.nextBinary() == patch(0))
         #expect(try await asker.nextBinary() == patch(1))
         asker.sendBinary([0x03] + label)
         #expect(try await asker.nextBinary() == value([4, 2], hash: padded))

@@ -124,7 +124,7 @@ struct TinyHostAccountTests {
         let uuid = try #require(try await signIn(url, "app", "e@example.test", "password1")["session_uuid"] as? String)
         #expect(try await http("GET", "\(url)/api/session", bearer: uuid).status == 200)
         // Age the session in the server's own file rather than waiting a lifetime.
-        let pool = try SQLiteDatabase.open(path: server.databasePath)
+        let pool = try SQLiteDatabase.open(path: server.databasePath, migrations: [])
         try await pool.write { db in try db.execute(sql: "UPDATE tinyhost_sessions SET expiresAt = 1") }
         expectError(try await http("GET", "\(url)/api/session", bearer: uuid), 401, "session_expired")
         expectError(try await http("GET", "\(url)/api/session", bearer: uuid), 401, "invalid_session")

@@ -1,5 +1,6 @@
 import Foundation
-import TandemCore
+import TandemConnection
+import TandemRelay
 import Testing
 
 @_spi(Benchmarks) @testable import TandemHone

@@ -1,6 +1,6 @@
 import CSodium
 import Foundation
-import TandemCore
+import TandemConnection
 import TandemMerge
 import Testing
 

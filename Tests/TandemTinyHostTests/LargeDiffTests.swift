@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-import TandemCore
+import TandemConnection
+import TandemRelay
 import TandemTinyBase
 import TandemTinyBaseTestSupport
 import TandemTinyHost

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 import Synchronization
-import TandemCore
+import TandemConnection
+import TandemRelay
 import TandemTinyBase
 import TandemTinyHost
 import Testing

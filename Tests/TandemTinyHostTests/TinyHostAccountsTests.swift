@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TandemSQLite
+import TandemTinyHostSQLite
 import Testing
 
 @testable import TandemTinyHost

@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
 import Synchronization
-import TandemCore
+import TandemConnection
+import TandemRelay
 import TandemSQLite
 import TandemTestSupport
 import TandemTinyHost
+import TandemTinyHostSQLite
 import Testing
 
 /// A clock tests move by hand.
@@ -22,7 +24,8 @@ struct TinyHostFixture {
 
     init(_ configure: (inout TinyHostSettings) throws -> Void = { _ in }) throws {
         let directory = TestFiles.directory("tandem-tinyhost")
-        pool = try SQLiteDatabase.open(path: directory.appendingPathComponent("tinyhost.db").path)
+        pool = try SQLiteDatabase.open(
+            path: directory.appendingPathComponent("tinyhost.db").path, migrations: TinyHostSchema.migrations)
         var settings = TinyHostSettings()
         settings.password.strength = .minimum
         try configure(&settings)
