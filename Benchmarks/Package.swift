@@ -15,9 +15,10 @@ let package = Package(
             name: "HotPath",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "TandemCore", package: "tandem"),
+                .product(name: "TandemConnection", package: "tandem"),
+                .product(name: "TandemRelay", package: "tandem"),
                 .product(name: "TandemHone", package: "tandem"),
-                .product(name: "TandemSQLite", package: "tandem"),
+                .product(name: "TandemRelaySQLite", package: "tandem"),
             ],
             path: "Benchmarks/HotPath",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

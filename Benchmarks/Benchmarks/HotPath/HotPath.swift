@@ -1,8 +1,10 @@
 import Benchmark
 import Foundation
 import Synchronization
-import TandemCore
+import TandemConnection
+import TandemRelay
 @_spi(Benchmarks) import TandemHone
+import TandemRelaySQLite
 import TandemSQLite
 
 /// Time and allocations per iteration. (CPU-time and instruction counts need perf events, which this
@@ -78,7 +80,7 @@ let benchmarks: @Sendable () -> Void = {
             for _ in 0..<100 {
                 _ = try? fixture.sender.send(to: .broadcast) { seq, ts in .text("{\"seq\":\(seq),\"ts\":\(ts)}") }
             }
-            await fixture.relay.log.flush()
+            await fixture.relay.flush()
         }
     } setup: {
         try await RoutingFixture.make()
@@ -145,7 +147,7 @@ private struct RoutingFixture: Sendable {
     static func make() async throws -> RoutingFixture {
         let log = MessageLog(store: NullStore())
         let relay = Relay(limits: RelayLimits(), log: log)
-        Task { await log.run() }
+        Task { await relay.runWriter() }
         var sender: Membership?
         for index in 0..<10 {
             let (membership, _) = try await relay.join(
@@ -170,7 +172,8 @@ private final class SQLiteFixture: Sendable {
     static func make() throws -> SQLiteFixture {
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let pool = try SQLiteDatabase.open(path: directory.appendingPathComponent("bench.db").path)
+        let pool = try SQLiteDatabase.open(
+            path: directory.appendingPathComponent("bench.db").path, migrations: RelaySchema.migrations)
         return SQLiteFixture(store: SQLiteMessageStore(pool: pool))
     }
 

@@ -23,7 +23,7 @@ public final class Relay: Sendable {
     static let revocationMemoryMillis: Int64 = 5 * 60 * 1000
 
     public let limits: RelayLimits
-    public let log: MessageLog
+    let log: MessageLog
     public let clock: WallClock
     private let registry = Mutex(Registry())
     private let connectionCount = Atomic<Int>(0)
@@ -80,6 +80,16 @@ public final class Relay: Sendable {
             }
         }
     }
+
+    /// Runs the log's writer, which commits every published message and then delivers it, until
+    /// `stopWriter` (at shutdown, after the connections are closed).
+    public func runWriter() async { await log.run() }
+
+    /// Commits what is pending, then ends `runWriter`.
+    public func stopWriter() { log.stop() }
+
+    /// Returns once everything published so far is durable and delivered.
+    public func flush() async { await log.flush() }
 
     /// Number of rooms held (with members or offline buffers).
     public var roomCount: Int { registry.withLock { $0.rooms.count } }
@@ -249,14 +259,6 @@ public struct Membership: Sendable {
     ) throws(SendError) -> PublishResult {
         try room.publish(
             from: device, via: outbox, to: recipient, clientID: clientID, now: relay.clock.now(), render: render)
-    }
-
-    /// Sequences and stores a broadcast from this member without handing it to the members
-    /// connected now (they already have its content); later joiners receive it from storage.
-    public func record(render: (_ seq: UInt64, _ createdAt: Int64) -> WireFrame) throws(SendError) -> PublishResult {
-        try room.publish(
-            from: device, via: outbox, to: .broadcast, clientID: nil, live: false, now: relay.clock.now(),
-            render: render)
     }
 
     /// Runs `action` with the message's seq once `result` is durable: a published message once its

@@ -149,12 +149,11 @@ public final class Room: DurableDelivery {
     /// `render` builds the frame members receive from the assigned seq and server time; it runs
     /// inside the room's critical section, so it must be cheap. With `live` false the message is
     /// stored for later joiners but not handed to the members connected now.
-    public func publish(
+    func publish(
         from sender: DeviceID,
         via outbox: any Outbox,
         to recipient: Recipient,
         clientID: String?,
-        live: Bool = true,
         now: Int64,
         render: (_ seq: UInt64, _ createdAt: Int64) -> WireFrame
     ) throws(SendError) -> PublishResult {
@@ -180,7 +179,7 @@ public final class Room: DurableDelivery {
             state.lastSeq += 1
             let message = RoomMessage(
                 room: id, seq: state.lastSeq, sender: sender, addressee: addressee,
-                body: render(state.lastSeq, now), createdAt: now, clientID: clientID, deliversLive: live
+                body: render(state.lastSeq, now), createdAt: now, clientID: clientID
             )
             let ticket = log.append(message, deliverTo: self)
             if let clientID { state.clientIDs[sender, default: RecentClientIDs()].insert(clientID, seq: message.seq) }
@@ -190,7 +189,7 @@ public final class Room: DurableDelivery {
 
     /// Hands `frame` from `sender` to every other connected member at once, without sequencing or
     /// storing it, so it may overtake messages still waiting for commit.
-    public func relayTransient(_ frame: WireFrame, from sender: DeviceID, via outbox: any Outbox) throws(SendError) {
+    func relayTransient(_ frame: WireFrame, from sender: DeviceID, via outbox: any Outbox) throws(SendError) {
         try state.withLock { state throws(SendError) in
             guard state.members.contains(where: { $0.device == sender && $0.outbox === outbox }) else {
                 throw .notMember
@@ -203,11 +202,10 @@ public final class Room: DurableDelivery {
     }
 
     /// Hands durable messages (in seq order) to connected recipients and offline buffers.
-    public func deliver(_ messages: ArraySlice<RoomMessage>) {
+    func deliver(_ messages: ArraySlice<RoomMessage>) {
         state.withLock { state in
             for message in messages {
                 state.deliveredSeq = max(state.deliveredSeq, message.seq)
-                guard message.deliversLive else { continue }
                 switch message.addressee {
                 case .broadcast:
                     for member in state.members where member.device != message.sender {

@@ -13,13 +13,10 @@ public struct RoomMessage: Sendable, Equatable {
     public let createdAt: Int64
     /// The id the sender gave the message, used to acknowledge it and to ignore retries.
     public let clientID: String?
-    /// False for a message that is only recorded: stored for later joiners but not handed to the
-    /// connected members, who already received its content another way. Not stored.
-    public let deliversLive: Bool
 
     public init(
         room: RoomID, seq: UInt64, sender: DeviceID, addressee: Addressee, body: WireFrame, createdAt: Int64,
-        clientID: String? = nil, deliversLive: Bool = true
+        clientID: String? = nil
     ) {
         self.room = room
         self.seq = seq
@@ -28,7 +25,6 @@ public struct RoomMessage: Sendable, Equatable {
         self.body = body
         self.createdAt = createdAt
         self.clientID = clientID
-        self.deliversLive = deliversLive
     }
 }
 

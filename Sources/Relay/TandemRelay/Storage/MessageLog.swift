@@ -2,7 +2,7 @@ import Synchronization
 import TandemConnection
 
 /// Receives messages once they are durable, in the order they were appended.
-public protocol DurableDelivery: AnyObject, Sendable {
+protocol DurableDelivery: AnyObject, Sendable {
     func deliver(_ messages: ArraySlice<RoomMessage>)
 }
 
@@ -44,7 +44,7 @@ public final class MessageLog: Sendable {
         var writerRunning = false
     }
 
-    public let store: any MessageStore
+    let store: any MessageStore
     private let maxBatch: Int
     private let onError: @Sendable (any Error) -> Void
     private let state = Mutex(State())
@@ -62,7 +62,7 @@ public final class MessageLog: Sendable {
 
     /// Queues a message for the next commit; once committed it goes to `target`.
     @discardableResult
-    public func append(_ message: RoomMessage, deliverTo target: (any DurableDelivery)? = nil) -> Ticket {
+    func append(_ message: RoomMessage, deliverTo target: (any DurableDelivery)? = nil) -> Ticket {
         let (ticket, wakeup) = state.withLock { state -> (UInt64, CheckedContinuation<Void, Never>?) in
             state.pending.append(message)
             state.targets.append(target)
@@ -76,13 +76,13 @@ public final class MessageLog: Sendable {
     }
 
     /// The ticket of the most recent append.
-    public var lastTicket: Ticket { Ticket(value: state.withLock { $0.appended }) }
+    var lastTicket: Ticket { Ticket(value: state.withLock { $0.appended }) }
 
     /// Number of messages waiting to be committed.
-    public var pendingCount: Int { state.withLock { $0.pending.count } }
+    var pendingCount: Int { state.withLock { $0.pending.count } }
 
     /// Returns once every message appended up to `ticket` is committed.
-    public func waitUntilDurable(_ ticket: Ticket) async {
+    func waitUntilDurable(_ ticket: Ticket) async {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state -> Bool in
                 if state.durable >= ticket.value { return true }
@@ -95,7 +95,7 @@ public final class MessageLog: Sendable {
 
     /// Calls `action` (on the writer task, so it must be quick) once `ticket` is durable, or at
     /// once if it already is.
-    public func whenDurable(_ ticket: Ticket, perform action: @escaping @Sendable () -> Void) {
+    func whenDurable(_ ticket: Ticket, perform action: @escaping @Sendable () -> Void) {
         let ready = state.withLock { state -> Bool in
             if state.durable >= ticket.value { return true }
             state.waiters.append((ticket.value, .callback(action)))
@@ -105,13 +105,13 @@ public final class MessageLog: Sendable {
     }
 
     /// Returns once everything appended so far is committed.
-    public func flush() async {
+    func flush() async {
         await waitUntilDurable(lastTicket)
     }
 
     /// The writer loop. Runs until `stop()` is called and everything pending is committed.
     /// Only one writer runs at a time; a second call returns at once.
-    public func run() async {
+    func run() async {
         let alreadyRunning = state.withLock { state in
             defer { state.writerRunning = true }
             return state.writerRunning
@@ -137,7 +137,7 @@ public final class MessageLog: Sendable {
     }
 
     /// Asks the writer loop to finish once the pending messages are committed.
-    public func stop() {
+    func stop() {
         let wakeup = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.stopping = true
             defer { state.writerWakeup = nil }

@@ -15,7 +15,7 @@ struct RelayService: Service {
     let drainTimeout: Duration = .seconds(5)
 
     func run() async throws {
-        let writer = Task { await relay.log.run() }
+        let writer = Task { await relay.runWriter() }
         let janitor = Task { await housekeeping() }
         try? await gracefulShutdown()
         janitor.cancel()
@@ -29,7 +29,7 @@ struct RelayService: Service {
         while relay.openConnections > 0, clock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        relay.log.stop()
+        relay.stopWriter()
         await writer.value
         await janitor.value
         logger.info("storage flushed")
