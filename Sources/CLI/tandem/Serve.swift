@@ -47,22 +47,21 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "tandem")
         for warning in configuration.warnings { logger.warning("\(warning)") }
-        let server: TandemServer
+        let composition: TandemServer
         do {
-            server = try await TandemServer(
+            composition = try TandemServer(
                 configuration: configuration, accounts: noAccounts ? nil : accounts, logger: logger)
-        } catch let error as ConfigError {
-            throw StartupError(description: "configuration: \(error)")
         } catch {
-            throw StartupError(description: "cannot open sqlite.path \(configuration.sqlitePath): \(error)")
+            throw StartupError(description: "configuration: \(error)")
         }
+        let server = try await composition.open()
         let accountsShown = noAccounts ? nil : accounts
         let group = server.makeServiceGroup { ports in
             // Written unbuffered so it shows at once when stdout is a pipe or file.
             FileHandle.standardOutput.write(
                 Data(
                     (Self.banner(
-                        configuration, ports: ports, file: file, lanSecret: server.lan?.secret.value,
+                        configuration, ports: ports, file: file, lanSecret: server.lanSecret,
                         accounts: accountsShown, accountsFile: accountsFile)
                         + "\n").utf8))
         }

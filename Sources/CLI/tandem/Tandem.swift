@@ -66,8 +66,3 @@ struct AccountsOptions: ParsableArguments {
         }
     }
 }
-
-/// A problem that stops a command before it does anything; printed without the usage text.
-struct StartupError: Error, CustomStringConvertible {
-    let description: String
-}

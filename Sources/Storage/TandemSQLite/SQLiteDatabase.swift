@@ -39,6 +39,11 @@ public enum SQLiteDatabase {
         return pool
     }
 
+    /// Applies the pending ones of `migrations`, in order, to an open database.
+    public static func migrate(_ pool: DatabasePool, _ migrations: [SQLiteMigration]) throws {
+        try migrator(migrations).migrate(pool)
+    }
+
     /// The migrator that applies `migrations` in order.
     static func migrator(_ migrations: [SQLiteMigration]) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()

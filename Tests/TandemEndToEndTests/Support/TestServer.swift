@@ -7,7 +7,7 @@ import TandemTestSupport
 
 /// A real Tandem server on 127.0.0.1 with ephemeral ports and its own SQLite file.
 final class TestServer: Sendable {
-    let server: TandemServer
+    let server: OpenedServer
     let ports: BoundPorts
     let databasePath: String
     private let group: ServiceGroup
@@ -37,7 +37,8 @@ final class TestServer: Sendable {
             accountsConfiguration = try loader.accountsConfiguration(relay: configuration)
         }
         let server = try await TandemServer(
-            configuration: configuration, accounts: accountsConfiguration, logger: logger)
+            configuration: configuration, accounts: accountsConfiguration, logger: logger
+        ).open()
         let ready = Mailbox<BoundPorts>()
         let group = server.makeServiceGroup(gracefulShutdownSignals: []) { ports in ready.put(ports) }
         let task = Task { try await group.run() }
@@ -48,7 +49,7 @@ final class TestServer: Sendable {
     }
 
     private init(
-        server: TandemServer, ports: BoundPorts, databasePath: String, group: ServiceGroup, task: Task<Void, any Error>
+        server: OpenedServer, ports: BoundPorts, databasePath: String, group: ServiceGroup, task: Task<Void, any Error>
     ) {
         self.server = server
         self.ports = ports

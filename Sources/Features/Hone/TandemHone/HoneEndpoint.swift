@@ -18,6 +18,10 @@ public struct HoneEndpoint: Sendable {
     public static let deltasPageBytes = 4 << 20
     /// How long a new connection may take to send its join frame.
     public let joinTimeout: Duration
+
+    /// Largest frame read at all: a message over `maxMessageBytes` gets an error frame, one past
+    /// twice that closes the connection (1009), as Hone's relay port did.
+    public static func maxFrameBytes(_ limits: RelayLimits) -> Int { limits.maxMessageBytes * 2 }
     /// The joined connections, closed with 1001 at shutdown.
     public let runner = ConnectionRunner()
 

@@ -26,7 +26,7 @@ struct HoneReader: ConnectionSession {
         // again until the rate allows: a fast client is slowed by TCP, never refused or closed.
         await pace.paced(by: clock)
         // Far over the limit closes, as the transport does on the relay-only port.
-        guard text.utf8.count <= limits.maxMessageBytes * 2 else { return queue.close(.messageTooLarge) }
+        guard text.utf8.count <= HoneEndpoint.maxFrameBytes(limits) else { return queue.close(.messageTooLarge) }
         guard text.utf8.count <= limits.maxMessageBytes else {
             return refuse(.messageTooLarge(limit: limits.maxMessageBytes))
         }

@@ -19,7 +19,7 @@ public struct AccountsServer: Sendable {
     public init(configuration: AccountsConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
-        let pool = try SQLiteDatabase.open(path: configuration.sqlitePath, migrations: TandemServer.migrations)
+        let pool = try SQLiteDatabase.open(path: configuration.sqlitePath, migrations: AccountsSchema.migrations)
         self.service = Self.makeService(
             configuration, store: SQLiteAccountStore(pool: pool), relay: nil, logger: logger)
     }

@@ -1,0 +1,60 @@
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+import TandemConnection
+import TandemHone
+import TandemRelay
+import TandemSQLite
+
+/// The Hone relay protocol: `/ws` on the HTTP port, and the WebSocket-only port (any path), as
+/// Hone's relay offered it. Its storage is the relay's.
+enum HoneFeature: FeatureKind {
+    static let name = "the Hone relay"
+    static let migrations: [SQLiteMigration] = []
+
+    static func isEnabled(_ settings: FeatureSettings) -> Bool { true }
+
+    static func make(_ context: FeatureContext) async throws -> Feature {
+        let configuration = context.configuration
+        let hone = HoneEndpoint(
+            relay: context.relay, access: context.access, logger: context.logger,
+            joinTimeout: configuration.joinTimeout)
+        let maxFrame = HoneEndpoint.maxFrameBytes(configuration.limits)
+        let serve: @Sendable (WebSocketInboundStream, WebSocketOutboundWriter, any Channel) async -> Void = {
+            inbound, outbound, channel in
+            await hone.serve(
+                inbound: inbound.wireFrames(maxSize: maxFrame),
+                connection: WebSocketWireConnection(outbound: outbound, channel: channel))
+        }
+        let logger = context.logger
+        let commonRoutes = context.commonRoutes
+        return Feature(
+            ports: [.webSocket], httpMaxFrameBytes: maxFrame,
+            routes: { router in
+                router.ws("/ws") { inbound, outbound, context in
+                    await serve(inbound, outbound, context.requestContext.channel)
+                }
+            },
+            services: { ports in
+                // Any path upgrades, as Hone's relay port did; plain HTTP gets the common routes.
+                let router = Router()
+                commonRoutes.add(to: router)
+                let app = Application(
+                    router: router,
+                    server: .http1WebSocketUpgrade(
+                        configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame))
+                    ) { _, channel, _ in
+                        .upgrade([:]) { inbound, outbound, _ in await serve(inbound, outbound, channel) }
+                    },
+                    configuration: .init(
+                        address: .hostname(configuration.host, port: configuration.webSocketPort), serverName: nil),
+                    onServerRunning: { channel in await ports.bound(.webSocket, channel.localAddress?.port ?? 0) },
+                    logger: logger)
+                return [
+                    Listener(
+                        name: "WebSocket", host: configuration.host, port: configuration.webSocketPort, wrapped: app)
+                ]
+            },
+            runners: [hone.runner])
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import TandemLAN
+import TandemLANSQLite
+import TandemSQLite
+
+/// JotBunker's LAN protocol: its own port (a WebSocket at any path and `GET /ping`), and the
+/// pending-decision API under `/lan` on the HTTP port.
+enum LANFeature: FeatureKind {
+    static let name = "the LAN endpoint"
+    static let migrations = LANSchema.migrations
+
+    static func isEnabled(_ settings: FeatureSettings) -> Bool { settings.configuration.lan.isEnabled }
+
+    static func make(_ context: FeatureContext) async throws -> Feature {
+        let configuration = context.configuration
+        let lan = configuration.lan
+        let store = SQLiteLANStore(pool: context.database)
+        let endpoint = LANEndpoint(
+            store: store, secret: try await pairingSecret(lan, store: store), settings: lan.settings,
+            files: JotFileStore(directory: URL(fileURLWithPath: lan.filesPath)), logger: context.logger)
+        let logger = context.logger
+        return Feature(
+            ports: [.lan],
+            routes: { router in LANRoutes(endpoint: endpoint).add(to: router) },
+            services: { ports in
+                let router = Router()
+                router.get("/ping") { _, _ in ["status": "ok", "deviceId": "desktop"] }
+                let maxFrame = endpoint.settings.maxFrameBytes
+                let app = Application(
+                    router: router,
+                    server: .http1WebSocketUpgrade(
+                        configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame))
+                    ) { _, channel, _ in
+                        // JotBunker's phone connects to `ws://ip:port` with no path.
+                        .upgrade([:]) { inbound, outbound, _ in
+                            await endpoint.serve(
+                                inbound: inbound.wireFrames(maxSize: maxFrame),
+                                connection: WebSocketWireConnection(outbound: outbound, channel: channel))
+                        }
+                    },
+                    configuration: .init(address: .hostname(lan.host, port: lan.port), serverName: nil),
+                    onServerRunning: { channel in await ports.bound(.lan, channel.localAddress?.port ?? 0) },
+                    logger: logger)
+                return [Listener(name: "LAN", host: lan.host, port: lan.port, wrapped: app)]
+            },
+            runners: [endpoint.runner],
+            exposes: .init(lanSecret: endpoint.secret.value))
+    }
+
+    /// The configured pairing secret, else the one kept in the database, generated on first start.
+    static func pairingSecret(_ lan: LANConfiguration, store: SQLiteLANStore) async throws -> PairingSecret {
+        if !lan.secret.isEmpty { return PairingSecret(lan.secret) }
+        if let kept = try await store.setting(LANEndpoint.secretSetting) { return PairingSecret(kept) }
+        let secret = PairingSecret.generate()
+        try await store.setSetting(LANEndpoint.secretSetting, secret.value)
+        return secret
+    }
+}
