@@ -10,7 +10,7 @@ import TandemSQLite
 /// One wire protocol as the server composes it: the kind declares what is needed before anything
 /// opens (its storage's schema steps, whether it runs), and builds the running feature from the
 /// opened storage and the relay.
-protocol FeatureKind {
+protocol FeatureKind: Sendable {
     /// The name start-up errors and logs use.
     static var name: String { get }
     /// Its storage's schema steps, in release order.
