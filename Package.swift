@@ -54,7 +54,7 @@ let package = Package(
             ],
             path: "Sources/Features/SDS/TandemSDS"),
         .target(
-            name: "TandemSDSSQLite", dependencies: ["TandemSDS", "TandemSQLite", grdb],
+            name: "TandemSDSSQLite", dependencies: ["TandemSDS", "TandemRelay", "TandemSQLite", grdb],
             path: "Sources/Features/SDS/TandemSDSSQLite"),
         .target(
             name: "TandemLAN",
@@ -102,7 +102,7 @@ let package = Package(
             dependencies: [
                 "TandemConnection", "TandemRelay", "TandemRelaySQLite", "TandemSQLite", "TandemHone", "TandemSDS",
                 "TandemSDSSQLite", "TandemLAN", "TandemLANSQLite", "TandemMerge", "TandemTinyBase", "TandemTinyHost",
-                "TandemTinyHostSQLite", "TandemAuth", "TandemAuthSQLite", "TandemMail", "CQREncode",
+                "TandemTinyHostSQLite", "TandemAuth", "TandemAuthSQLite", "TandemMail", "CQREncode", grdb,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -115,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemServer", "TandemAuth", "TandemChaos", "TandemBench", "TandemSDS",
+                "TandemServer", "TandemAuth", "TandemChaos", "TandemBench", "TandemSDS", logging,
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -153,16 +153,25 @@ let package = Package(
         .testTarget(name: "TandemRelayTests", dependencies: ["TandemRelay", "TandemConnection"]),
         .testTarget(
             name: "TandemRelaySQLiteTests",
-            dependencies: ["TandemRelaySQLite", "TandemRelay", "TandemSQLite", "TandemTestSupport", grdb]),
+            dependencies: [
+                "TandemRelaySQLite", "TandemRelay", "TandemConnection", "TandemSQLite", "TandemTestSupport", grdb,
+            ]),
         .testTarget(name: "TandemHoneTests", dependencies: ["TandemHone", "TandemRelay", "TandemConnection"]),
-        .testTarget(name: "TandemSDSTests", dependencies: ["TandemSDS", "TandemRelay", "TandemConnection"]),
+        .testTarget(
+            name: "TandemSDSTests",
+            dependencies: [
+                "TandemSDS", "TandemRelay", "TandemConnection", .product(name: "JWTKit", package: "jwt-kit"),
+            ]),
         .testTarget(
             name: "TandemSDSSQLiteTests",
             dependencies: [
-                "TandemSDSSQLite", "TandemSDS", "TandemRelay", "TandemRelaySQLite", "TandemSQLite", "TandemTestSupport",
+                "TandemSDSSQLite", "TandemSDS", "TandemRelay", "TandemConnection", "TandemRelaySQLite", "TandemSQLite",
+                "TandemTestSupport",
                 grdb,
             ]),
-        .testTarget(name: "TandemLANTests", dependencies: ["TandemLAN", "TandemSodium", "TandemMerge", "CSodium"]),
+        .testTarget(
+            name: "TandemLANTests",
+            dependencies: ["TandemLAN", "TandemConnection", "TandemSodium", "TandemMerge", "CSodium"]),
         .testTarget(
             name: "TandemMergeTests",
             dependencies: ["TandemMerge", .product(name: "PropertyBased", package: "swift-property-based")]),
@@ -175,7 +184,10 @@ let package = Package(
             ]),
         .testTarget(
             name: "TandemAuthTests",
-            dependencies: ["TandemAuth", "TandemAuthSQLite", "TandemRelay", "TandemSQLite", "TandemTestSupport"]),
+            dependencies: [
+                "TandemAuth", "TandemAuthSQLite", "TandemRelay", "TandemConnection", "TandemSQLite",
+                "TandemTestSupport",
+            ]),
         .testTarget(
             name: "TandemAuthSQLiteTests",
             dependencies: ["TandemAuthSQLite", "TandemAuth", "TandemSQLite", "TandemTestSupport", grdb]),
@@ -195,7 +207,8 @@ let package = Package(
                 "TandemServer", "TandemConnection", "TandemRelay", "TandemRelaySQLite", "TandemHone", "TandemSDS",
                 "TandemSDSSQLite", "TandemAuth", "TandemAuthSQLite", "TandemClient", "TandemChaos", "TandemBench",
                 "TandemLAN", "TandemLANSQLite", "TandemMerge", "TandemSodium", "CSodium", "TandemSQLite", "TandemMail",
-                "TandemTinyHost", "TandemTinyHostSQLite", "TandemTestSupport", grdb,
+                "TandemTinyHost", "TandemTinyHostSQLite", "TandemTinyBase", "TandemTestSupport", grdb, logging,
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import TandemConnection
-import TandemRelay
 import TandemTinyBase
 import TandemTinyBaseTestSupport
 import TandemTinyHost

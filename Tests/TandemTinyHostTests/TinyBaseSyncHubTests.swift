@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import Synchronization
 import TandemConnection
-import TandemRelay
 import TandemTinyBase
 import TandemTinyHost
 import Testing

@@ -2,7 +2,6 @@ import Foundation
 import GRDB
 import Synchronization
 import TandemConnection
-import TandemRelay
 import TandemSQLite
 import TandemTestSupport
 import TandemTinyHost

@@ -147,8 +147,7 @@ public final class Room: DurableDelivery {
     /// reports the earlier seq.
     ///
     /// `render` builds the frame members receive from the assigned seq and server time; it runs
-    /// inside the room's critical section, so it must be cheap. With `live` false the message is
-    /// stored for later joiners but not handed to the members connected now.
+    /// inside the room's critical section, so it must be cheap.
     func publish(
         from sender: DeviceID,
         via outbox: any Outbox,

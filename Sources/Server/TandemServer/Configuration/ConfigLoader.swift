@@ -65,10 +65,13 @@ public struct ConfigLoader {
     public mutating func applyEnvironment(_ environment: [String: String]) throws(ConfigError) {
         // The SDS server's persistence directory: Tandem keeps SDS stores in its one database,
         // so the directory says where that file goes (any sqlite.path variable still wins).
-        if key(named: "sds.persist") != nil, let directory = environment["SDS_PERSIST_DIR"], !directory.isEmpty {
+        if key(named: SDSFeature.Keys.persist.name) != nil, let directory = environment["SDS_PERSIST_DIR"],
+            !directory.isEmpty
+        {
             let source = Source.environment("SDS_PERSIST_DIR")
-            try set("sds.persist", "true", from: source)
-            try set("sqlite.path", (directory as NSString).appendingPathComponent("tandem.db"), from: source)
+            try set(SDSFeature.Keys.persist.name, "true", from: source)
+            try set(
+                RelayKeys.sqlitePath.name, (directory as NSString).appendingPathComponent("tandem.db"), from: source)
         }
         let serviceLinks = KubernetesServiceLinks(environment)
         for key in keys {
@@ -112,10 +115,6 @@ public struct ConfigLoader {
         return configuration
     }
 
-    func string(_ name: String) -> String? { values[name] ?? key(named: name)?.defaultValue }
-    func integer(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
-    func number(_ name: String) -> Double? { string(name).flatMap { Double($0) } }
-    func boolean(_ name: String) -> Bool { string(name)?.lowercased() == "true" }
 }
 
 extension ConfigLoader {

@@ -34,56 +34,44 @@ public struct AccountsConfiguration: Sendable {
     }
 
     init(settings values: ConfigLoader, relay: ServerConfiguration) throws(ConfigError) {
-        func required<T>(_ value: T?, _ name: String) throws(ConfigError) -> T {
-            guard let value else { throw ConfigError(description: "auth.conf \(name): missing value") }
-            return value
-        }
-        host = try required(values.string("host"), "host")
+        typealias Keys = AccountsFeature.Keys
+        host = values[Keys.host]
         port = try ServerConfiguration.port(
-            values, "port", following: relay.httpPort, offset: ServerConfiguration.accountsPortOffset)
-        authSecret = values.string("auth.secret") ?? relay.authSecret
-        sqlitePath = values.string("sqlite.path") ?? relay.sqlitePath
-        allowInsecure = values.boolean("allow.insecure")
-        publicURL = String(try required(values.string("public.url"), "public.url").trimmingSuffix("/"))
-        logLevel = values.string("log.level").flatMap(Logger.Level.init(rawValue:)) ?? relay.logLevel
-        trustsForwardedFor = values.boolean("forwarded.for")
+            values.given(Keys.port), "port", following: relay.httpPort, offset: ServerConfiguration.accountsPortOffset)
+        authSecret = values.given(Keys.authSecret) ?? relay.authSecret
+        sqlitePath = values.given(Keys.sqlitePath) ?? relay.sqlitePath
+        allowInsecure = values[Keys.allowInsecure]
+        publicURL = String(values[Keys.publicURL].trimmingSuffix("/"))
+        logLevel = values.given(Keys.logLevel) ?? relay.logLevel
+        trustsForwardedFor = values[Keys.forwardedFor]
 
-        let smtpHost = try required(values.string("smtp.host"), "smtp.host")
-        mailFrom = try required(values.string("smtp.from"), "smtp.from")
+        let smtpHost = values[Keys.smtpHost]
+        mailFrom = values[Keys.smtpFrom]
         if smtpHost.isEmpty {
             smtp = nil
         } else {
             guard !mailFrom.isEmpty else {
                 throw ConfigError(description: "smtp.from: required when smtp.host is set (e.g. tandem@example.com)")
             }
-            let user = values.string("smtp.user") ?? ""
-            let security = values.string("smtp.security").flatMap(SMTPConfiguration.Security.init(rawValue:))
-            let caFile = values.string("smtp.ca.file") ?? ""
+            let user = values[Keys.smtpUser]
+            let caFile = values[Keys.smtpCAFile]
             smtp = SMTPConfiguration(
-                host: smtpHost, port: try required(values.integer("smtp.port"), "smtp.port"),
-                user: user.isEmpty ? nil : user, password: values.string("smtp.password"),
-                security: security ?? .startTLSIfOffered, trustRootsFile: caFile.isEmpty ? nil : caFile,
-                timeout: .seconds(try required(values.integer("smtp.timeout.seconds"), "smtp.timeout.seconds")))
+                host: smtpHost, port: values[Keys.smtpPort], user: user.isEmpty ? nil : user,
+                password: values.given(Keys.smtpPassword), security: values[Keys.smtpSecurity],
+                trustRootsFile: caFile.isEmpty ? nil : caFile, timeout: .seconds(values[Keys.smtpTimeoutSeconds]))
         }
 
         var settings = AccountSettings()
-        settings.linkLifetimeMillis =
-            Int64(try required(values.integer("login.link.seconds"), "login.link.seconds")) * 1000
-        settings.maxLoginWait = .seconds(try required(values.integer("login.wait.seconds"), "login.wait.seconds"))
-        settings.pairingLifetimeMillis =
-            Int64(try required(values.integer("pairing.code.seconds"), "pairing.code.seconds")) * 1000
-        settings.rateLimits.windowSeconds = try required(values.integer("rate.window.seconds"), "rate.window.seconds")
-        settings.rateLimits.loginsPerEmail = try required(
-            values.integer("rate.login.per.email"), "rate.login.per.email")
-        settings.rateLimits.loginsPerAddress = try required(
-            values.integer("rate.login.per.address"), "rate.login.per.address")
-        settings.rateLimits.redeemsPerAddress = try required(
-            values.integer("rate.redeem.per.address"), "rate.redeem.per.address")
-        settings.quickSetupEnabled = values.boolean("quick.setup")
-        settings.newUserTier = try required(values.string("tier.default").flatMap(Tier.init(rawValue:)), "tier.default")
-        settings.tierLimits = TierLimits(
-            free: try required(values.integer("tier.free.projects"), "tier.free.projects"),
-            personal: try required(values.integer("tier.personal.projects"), "tier.personal.projects"))
+        settings.linkLifetimeMillis = Int64(values[Keys.loginLinkSeconds]) * 1000
+        settings.maxLoginWait = .seconds(values[Keys.loginWaitSeconds])
+        settings.pairingLifetimeMillis = Int64(values[Keys.pairingCodeSeconds]) * 1000
+        settings.rateLimits.windowSeconds = values[Keys.rateWindowSeconds]
+        settings.rateLimits.loginsPerEmail = values[Keys.loginsPerEmail]
+        settings.rateLimits.loginsPerAddress = values[Keys.loginsPerAddress]
+        settings.rateLimits.redeemsPerAddress = values[Keys.redeemsPerAddress]
+        settings.quickSetupEnabled = values[Keys.quickSetup]
+        settings.newUserTier = values[Keys.defaultTier]
+        settings.tierLimits = TierLimits(free: values[Keys.freeProjects], personal: values[Keys.personalProjects])
         self.settings = settings
 
         if authSecret.isEmpty && !isLoopback && !allowInsecure {
@@ -107,7 +95,7 @@ extension String {
 
 extension ConfigLoader {
     /// A loader for auth.conf's keys.
-    public static func forAccounts() -> ConfigLoader { ConfigLoader(keys: ConfigKey.accounts) }
+    public static func forAccounts() -> ConfigLoader { ConfigLoader(keys: AccountsFeature.Keys.all) }
 
     /// The validated accounts configuration; keys auth.conf leaves unset take `relay`'s values.
     public func accountsConfiguration(relay: ServerConfiguration) throws(ConfigError) -> AccountsConfiguration {
