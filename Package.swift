@@ -217,3 +217,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// An import is internal unless it says otherwise: `public import` (or `package import`) marks a
+// dependency whose types are part of a module's API.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("InternalImportsByDefault")]
+}

@@ -1,10 +1,10 @@
-import Foundation
+package import Foundation
 
 /// Files the tests write, kept under one folder per test process that is removed when the
 /// process exits, so repeated `swift test` runs leave nothing behind in the temporary directory.
-public enum TestFiles {
+package enum TestFiles {
     /// A new empty directory named `prefix-UUID`.
-    public static func directory(_ prefix: String) -> URL {
+    package static func directory(_ prefix: String) -> URL {
         let directory = root.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         // Creating a folder inside a fresh one in the temporary directory only fails on a full disk,
         // which the first write there reports.

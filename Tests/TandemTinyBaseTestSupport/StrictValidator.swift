@@ -1,12 +1,12 @@
-import TandemTinyBase
+package import TandemTinyBase
 
 /// The checks a TinyBase v9.3+ peer runs on every message it receives (`isProtocolMessageValid`
 /// and `decodeProtocolMessage` in `src/synchronizers/common.ts`); one failure closes the socket
 /// with 1007. The server's own reading is lenient where older clients differ; this is what what
 /// it sends must pass.
-public enum StrictValidator {
+package enum StrictValidator {
     /// Whether a whole frame `<id>\n[requestId, message, body]` passes, size limit included.
-    public static func isValid(frame: String) -> Bool {
+    package static func isValid(frame: String) -> Bool {
         guard frame.utf8.count <= 16_777_216, let newline = frame.firstIndex(of: "\n"),
             let json = JSONValue.parse(frame[frame.index(after: newline)...]),
             let parts = json.arrayValue, parts.count == 3
@@ -19,7 +19,7 @@ public enum StrictValidator {
         return isBodyValid(Int(number), parts[2])
     }
 
-    public static func isBodyValid(_ message: Int, _ body: JSONValue) -> Bool {
+    package static func isBodyValid(_ message: Int, _ body: JSONValue) -> Bool {
         switch message {
         case 0: isResponse(body)
         case 1: body == .string("")

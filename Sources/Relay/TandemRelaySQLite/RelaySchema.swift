@@ -1,6 +1,6 @@
 import GRDB
 import TandemRelay
-import TandemSQLite
+public import TandemSQLite
 
 /// The relay's tables: rooms and their message logs.
 public enum RelaySchema {

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import TandemRelay
+public import GRDB
+public import TandemRelay
 import TandemSQLite
 
 /// `MessageStore` on a SQLite file through GRDB: one writer, concurrent readers (WAL), so

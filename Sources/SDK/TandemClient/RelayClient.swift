@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import WSClient
 
 /// A connection to a Tandem relay (Hone protocol) that loses nothing across disconnects.

@@ -1,37 +1,37 @@
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
-import ServiceLifecycle
-import TandemAuth
-import TandemRelay
-import UnixSignals
+package import ServiceLifecycle
+package import TandemAuth
+package import TandemRelay
+package import UnixSignals
 
 /// A server whose storage is open and whose features are built: the relay, and the ports and
 /// services that `makeServiceGroup` runs.
-public struct OpenedServer: Sendable {
+package struct OpenedServer: Sendable {
     /// What features expose to commands and tests.
-    public struct Parts: Sendable {
+    package struct Parts: Sendable {
         /// The accounts service beside the relay, when it runs one.
-        public var accounts: AccountService? = nil
+        package var accounts: AccountService? = nil
         /// The LAN pairing secret, when the LAN endpoint runs.
-        public var lanSecret: String? = nil
+        package var lanSecret: String? = nil
     }
 
-    public let configuration: ServerConfiguration
-    public let relay: Relay
+    package let configuration: ServerConfiguration
+    package let relay: Relay
     let features: [Feature]
     let commonRoutes: CommonRoutes
     let logger: Logger
 
     /// The accounts service beside the relay, when it runs one.
-    public var accounts: AccountService? { features.lazy.compactMap(\.exposes.accounts).first }
+    package var accounts: AccountService? { features.lazy.compactMap(\.exposes.accounts).first }
     /// The LAN pairing secret, when the LAN endpoint runs.
-    public var lanSecret: String? { features.lazy.compactMap(\.exposes.lanSecret).first }
+    package var lanSecret: String? { features.lazy.compactMap(\.exposes.lanSecret).first }
 
     /// The services to run, in start order; shutdown goes in reverse: first every feature's
     /// connections are closed with 1001, then the relay commits what is pending, then the ports
     /// close. `onReady` is called once every port is bound.
-    public func makeServiceGroup(
+    package func makeServiceGroup(
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         onReady: @escaping @Sendable (BoundPorts) async -> Void = { _ in }
     ) -> ServiceGroup {

@@ -1,6 +1,6 @@
 import Hummingbird
 import HummingbirdWebSocket
-import Logging
+package import Logging
 import ServiceLifecycle
 import TandemAuth
 import TandemAuthSQLite
@@ -14,20 +14,20 @@ import UnixSignals
 /// Tandem's composition root: the relay on SQLite, and the features (one per wire protocol) that
 /// the configuration turns on, behind the HTTP port. Creating it does no I/O; `open` opens and
 /// migrates storage and builds the features; nothing listens until the service group runs.
-public struct TandemServer: Sendable {
-    public static let version = "0.1.0"
+package struct TandemServer: Sendable {
+    package static let version = "0.1.0"
 
     /// Every feature, in the order its storage was first released (their schema steps run in it).
     static let features: [any FeatureKind.Type] = [
         HoneFeature.self, LANFeature.self, AccountsFeature.self, TinyHostFeature.self, SDSFeature.self,
     ]
 
-    public let configuration: ServerConfiguration
+    package let configuration: ServerConfiguration
     /// The accounts service's settings, when it runs beside the relay.
-    public let accounts: AccountsConfiguration?
+    package let accounts: AccountsConfiguration?
     let logger: Logger
 
-    public init(configuration: ServerConfiguration, accounts: AccountsConfiguration? = nil, logger: Logger)
+    package init(configuration: ServerConfiguration, accounts: AccountsConfiguration? = nil, logger: Logger)
         throws(ConfigError)
     {
         if let accounts, accounts.authSecret != configuration.authSecret {
@@ -41,7 +41,7 @@ public struct TandemServer: Sendable {
 
     /// Opens the database, brings the schema of the relay and of every enabled feature up to date,
     /// and builds the relay and the features. An error names the step that failed.
-    public func open() async throws(StartupError) -> OpenedServer {
+    package func open() async throws(StartupError) -> OpenedServer {
         let settings = FeatureSettings(configuration: configuration, accounts: accounts)
         let enabled = Self.features.filter { $0.isEnabled(settings) }
         let path = configuration.sqlitePath
@@ -99,7 +99,7 @@ public struct TandemServer: Sendable {
 
     /// The LAN pairing secret a server with `configuration` uses: `lan.secret`, else the one kept in the database
     /// (nil if the server never started with the LAN endpoint on). For commands that talk to a running server.
-    public static func lanPairingSecret(_ configuration: ServerConfiguration) async throws -> String? {
+    package static func lanPairingSecret(_ configuration: ServerConfiguration) async throws -> String? {
         if !configuration.lan.secret.isEmpty { return configuration.lan.secret }
         let pool = try SQLiteDatabase.open(
             path: configuration.sqlitePath, durability: configuration.durability, migrations: LANSchema.migrations)
@@ -108,10 +108,10 @@ public struct TandemServer: Sendable {
 }
 
 /// A start-up failure, naming the step that failed and why.
-public struct StartupError: Error, CustomStringConvertible {
-    public let description: String
+package struct StartupError: Error, CustomStringConvertible {
+    package let description: String
 
-    public init(description: String) {
+    package init(description: String) {
         self.description = description
     }
 

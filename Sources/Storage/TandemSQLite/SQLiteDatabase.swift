@@ -1,4 +1,4 @@
-import GRDB
+public import GRDB
 
 /// A named step of one feature's schema. A released step is never edited or renamed: a change is a
 /// new step. Names are unique across features, since every feature's steps share one table of

@@ -1,23 +1,23 @@
 import Foundation
 
 /// One scenario's results, as a table row set and as JSON.
-public struct BenchReport: Codable, Sendable, Equatable {
-    public var scenario: String
-    public var target: String
+package struct BenchReport: Codable, Sendable, Equatable {
+    package var scenario: String
+    package var target: String
     /// The scenario's parameters, as given.
-    public var parameters: [String: String]
-    public var durationSeconds: Double
-    public var offeredPerSecond: Double
-    public var deliveredPerSecond: Double
-    public var delivery: DeliveryCount
-    public var latency: LatencySummary
-    public var errors: UInt64
-    public var server: ServerUsage?
+    package var parameters: [String: String]
+    package var durationSeconds: Double
+    package var offeredPerSecond: Double
+    package var deliveredPerSecond: Double
+    package var delivery: DeliveryCount
+    package var latency: LatencySummary
+    package var errors: UInt64
+    package var server: ServerUsage?
     /// Scenario-specific figures (acked/s, replayed/s, highest clean rate, ...).
-    public var figures: [String: Double] = [:]
+    package var figures: [String: Double] = [:]
 
     /// The report as aligned `name  value` lines.
-    public func table() -> String {
+    package func table() -> String {
         var rows: [(String, String)] = [
             ("scenario", "\(scenario) (\(target))"),
             (
@@ -50,7 +50,7 @@ public struct BenchReport: Codable, Sendable, Equatable {
     }
 
     /// The report as one line of JSON with sorted keys.
-    public func json() -> String {
+    package func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
@@ -58,11 +58,11 @@ public struct BenchReport: Codable, Sendable, Equatable {
 }
 
 /// What the server under test spent, from /proc samples before and after the measured phase.
-public struct ServerUsage: Codable, Sendable, Equatable {
-    public var cpuSecondsPerMillionDelivered: Double
-    public var peakResidentMiB: Double
+package struct ServerUsage: Codable, Sendable, Equatable {
+    package var cpuSecondsPerMillionDelivered: Double
+    package var peakResidentMiB: Double
 
-    public init(before: ProcessSample, after: ProcessSample, delivered: UInt64) {
+    package init(before: ProcessSample, after: ProcessSample, delivered: UInt64) {
         let cpu = max(0, after.cpuSeconds - before.cpuSeconds)
         cpuSecondsPerMillionDelivered = delivered == 0 ? 0 : cpu / Double(delivered) * 1_000_000
         peakResidentMiB = Double(after.peakResidentBytes) / Double(1 << 20)

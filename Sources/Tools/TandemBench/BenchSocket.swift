@@ -68,14 +68,14 @@ final class BenchSocket: @unchecked Sendable {
 }
 
 /// A `ws://` address split into what the client needs.
-public struct BenchURL: Sendable, Equatable {
-    public var host: String
-    public var port: Int
+package struct BenchURL: Sendable, Equatable {
+    package var host: String
+    package var port: Int
     /// Path and query, starting with "/".
-    public var target: String
+    package var target: String
 
     /// Parses `ws://host:port/path?query`; nil for anything else.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard text.hasPrefix("ws://") else { return nil }
         let rest = text.dropFirst(5)
         let authority = rest.prefix { $0 != "/" && $0 != "?" }
@@ -91,7 +91,7 @@ public struct BenchURL: Sendable, Equatable {
     }
 
     /// The same server at another path and query.
-    public func with(target: String) -> BenchURL {
+    package func with(target: String) -> BenchURL {
         var url = self
         url.target = target
         return url
@@ -169,13 +169,13 @@ private final class FrameHandler: ChannelInboundHandler {
 }
 
 /// Why a benchmark could not run.
-public enum BenchError: Error, CustomStringConvertible, Equatable {
+package enum BenchError: Error, CustomStringConvertible, Equatable {
     case upgradeRefused(String)
     case badURL(String)
     case protocolError(String)
     case timeout(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .upgradeRefused(let why): "the server refused the WebSocket upgrade (\(why))"
         case .badURL(let url): "not a ws://host:port/path URL: \(url)"

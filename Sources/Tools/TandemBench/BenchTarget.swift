@@ -1,7 +1,7 @@
 import NIOCore
 
 /// The server a benchmark drives, and how its wire protocol says "join", "publish" and "ready".
-public enum BenchTarget: Sendable, Equatable {
+package enum BenchTarget: Sendable, Equatable {
     /// A Hone-protocol relay (Tandem or another) at this URL.
     case hone(BenchURL)
     /// nats-server's WebSocket listener: one subject per room, echo off.
@@ -9,7 +9,7 @@ public enum BenchTarget: Sendable, Equatable {
     /// Tandem's SDS endpoint at this server, with a write token for every store (`sds.jwt.secret`).
     case sds(BenchURL, tokens: [String: String])
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .hone: "hone"
         case .nats: "nats"

@@ -1,18 +1,18 @@
-import NIOCore
+package import NIOCore
 import NIOPosix
 
 /// One client rejoining with lastSeq=0 on a room holding many messages: replayed messages per second.
 /// With `liveRooms` above 0, a fan-out in other rooms runs once alone and once while the replay
 /// happens, so the replay's effect on live delivery shows as the ratio of the two p99s.
-public struct CatchupOptions: Sendable, Equatable {
-    public var messages = 100_000
-    public var payloadBytes = 64
+package struct CatchupOptions: Sendable, Equatable {
+    package var messages = 100_000
+    package var payloadBytes = 64
     /// Rooms of the live fan-out beside the replay (0: none).
-    public var liveRooms = 0
-    public var liveMembers = 10
-    public var liveRatePerMember = 10.0
+    package var liveRooms = 0
+    package var liveMembers = 10
+    package var liveRatePerMember = 10.0
 
-    public init() {}
+    package init() {}
 
     var live: FanoutOptions {
         var live = FanoutOptions()
@@ -27,7 +27,7 @@ public struct CatchupOptions: Sendable, Equatable {
 }
 
 extension Bench {
-    public static func catchup(
+    package static func catchup(
         _ target: BenchTarget, _ options: CatchupOptions, serverPID: Int32?, on loop: any EventLoop
     ) async throws -> BenchReport {
         guard case .hone = target else { throw BenchError.protocolError("the catchup scenario needs a Hone target") }

@@ -1,19 +1,19 @@
-import NIOCore
+package import NIOCore
 
 /// Senders that each keep a window of messages with ids in flight and send the next one as each
 /// acknowledgement arrives (Hone protocol): acknowledged messages per second and ack latency.
-public struct DurableOptions: Sendable, Equatable {
-    public var senders = 4
-    public var window = 64
-    public var payloadBytes = 64
-    public var warmupSeconds = 1.0
-    public var seconds = 10.0
+package struct DurableOptions: Sendable, Equatable {
+    package var senders = 4
+    package var window = 64
+    package var payloadBytes = 64
+    package var warmupSeconds = 1.0
+    package var seconds = 10.0
 
-    public init() {}
+    package init() {}
 }
 
 extension Bench {
-    public static func durable(
+    package static func durable(
         _ target: BenchTarget, _ options: DurableOptions, serverPID: Int32?, on loop: any EventLoop
     ) async throws -> BenchReport {
         guard case .hone = target else { throw BenchError.protocolError("the durable scenario needs a Hone target") }

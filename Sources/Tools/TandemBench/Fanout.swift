@@ -1,19 +1,19 @@
-import NIOCore
+package import NIOCore
 
 /// Rooms of members that all broadcast at a steady rate; every message should reach every other
 /// member of its room.
-public struct FanoutOptions: Sendable, Equatable {
-    public var rooms = 50
-    public var members = 10
+package struct FanoutOptions: Sendable, Equatable {
+    package var rooms = 50
+    package var members = 10
     /// Messages per second sent by each member.
-    public var ratePerMember = 10.0
-    public var payloadBytes = 64
-    public var warmupSeconds = 2.0
-    public var seconds = 10.0
+    package var ratePerMember = 10.0
+    package var payloadBytes = 64
+    package var warmupSeconds = 2.0
+    package var seconds = 10.0
     /// Longest wait for stragglers after the last send.
-    public var drainSeconds = 3.0
+    package var drainSeconds = 3.0
 
-    public init() {}
+    package init() {}
 
     var offeredPerSecond: Double { ratePerMember * Double(rooms * members) }
 
@@ -27,7 +27,7 @@ public struct FanoutOptions: Sendable, Equatable {
 
 extension Bench {
     /// Runs the fan-out scenario once.
-    public static func fanout(
+    package static func fanout(
         _ target: BenchTarget, _ options: FanoutOptions, serverPID: Int32?, on loop: any EventLoop
     ) async throws -> BenchReport {
         let group = LoadGroup(target: target, loop: loop)
@@ -128,4 +128,4 @@ private final class FanoutRun: @unchecked Sendable {
 }
 
 /// The benchmark scenarios.
-public enum Bench {}
+package enum Bench {}

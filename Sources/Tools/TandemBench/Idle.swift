@@ -1,16 +1,16 @@
-import NIOCore
+package import NIOCore
 
 /// Many joined connections held open: the server's memory per connection.
-public struct IdleOptions: Sendable, Equatable {
-    public var connections = 10_000
-    public var membersPerRoom = 10
-    public var holdSeconds = 2.0
+package struct IdleOptions: Sendable, Equatable {
+    package var connections = 10_000
+    package var membersPerRoom = 10
+    package var holdSeconds = 2.0
 
-    public init() {}
+    package init() {}
 }
 
 extension Bench {
-    public static func idle(
+    package static func idle(
         _ target: BenchTarget, _ options: IdleOptions, serverPID: Int32?, on loop: any EventLoop
     ) async throws -> BenchReport {
         let group = LoadGroup(target: target, loop: loop)

@@ -1,16 +1,16 @@
 import Foundation
 
 /// A server process's CPU time and memory, read from /proc (Linux).
-public struct ProcessSample: Sendable, Equatable {
+package struct ProcessSample: Sendable, Equatable {
     /// User plus system CPU time, in seconds.
-    public var cpuSeconds: Double
+    package var cpuSeconds: Double
     /// Resident memory now, in bytes.
-    public var residentBytes: UInt64
+    package var residentBytes: UInt64
     /// The most resident memory the process ever had, in bytes.
-    public var peakResidentBytes: UInt64
+    package var peakResidentBytes: UInt64
 
     /// Reads the sample of `pid`; nil when /proc has no such process.
-    public static func read(pid: Int32) -> ProcessSample? {
+    package static func read(pid: Int32) -> ProcessSample? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         else { return nil }
@@ -18,7 +18,7 @@ public struct ProcessSample: Sendable, Equatable {
     }
 
     /// Parses the text of /proc/PID/stat and /proc/PID/status.
-    public static func parse(stat: String, status: String, ticksPerSecond: Double) -> ProcessSample? {
+    package static func parse(stat: String, status: String, ticksPerSecond: Double) -> ProcessSample? {
         // The command name (field 2) is in parentheses and may hold spaces: count from the last ')'.
         guard let close = stat.lastIndex(of: ")"), ticksPerSecond > 0 else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")

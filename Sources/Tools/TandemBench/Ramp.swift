@@ -1,15 +1,15 @@
-import NIOCore
+package import NIOCore
 
 /// Raises the offered fan-out load step by step until p99 passes a bound or anything is lost.
-public struct RampOptions: Sendable, Equatable {
-    public var fanout = FanoutOptions()
+package struct RampOptions: Sendable, Equatable {
+    package var fanout = FanoutOptions()
     /// Each step multiplies the per-member rate by this.
-    public var factor = 1.5
-    public var maxSteps = 12
+    package var factor = 1.5
+    package var maxSteps = 12
     /// A step is clean when its p99 stays at or under this and nothing is lost.
-    public var p99BoundMilliseconds = 50.0
+    package var p99BoundMilliseconds = 50.0
 
-    public init() {
+    package init() {
         fanout.warmupSeconds = 1
         fanout.seconds = 4
     }
@@ -17,7 +17,7 @@ public struct RampOptions: Sendable, Equatable {
 
 extension Bench {
     /// Returns every step's report; the last has `highest_clean_delivered_per_second`.
-    public static func ramp(
+    package static func ramp(
         _ target: BenchTarget, _ options: RampOptions, serverPID: Int32?, on loop: any EventLoop,
         progress: (BenchReport) -> Void = { _ in }
     ) async throws -> [BenchReport] {

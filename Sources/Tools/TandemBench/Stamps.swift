@@ -3,18 +3,18 @@ import NIOCore
 /// The timestamps benchmark payloads carry: `t=<µs>;` for measured messages, `w=<µs>;` for
 /// warm-up ones, read back wherever they appear in what a connection receives (inside Hone JSON,
 /// nats MSG bodies, SDS binary frames, replay pages, acknowledgement ids).
-public enum Stamps {
+package enum Stamps {
     /// Microseconds on a monotonic clock shared by every connection of the process.
-    public static func now() -> UInt64 { NIODeadline.now().uptimeNanoseconds / 1000 }
+    package static func now() -> UInt64 { NIODeadline.now().uptimeNanoseconds / 1000 }
 
     /// A payload of at least `size` bytes carrying `micros`.
-    public static func payload(micros: UInt64, measured: Bool, size: Int) -> String {
+    package static func payload(micros: UInt64, measured: Bool, size: Int) -> String {
         let stamp = (measured ? "t=" : "w=") + String(micros) + ";"
         return stamp.count >= size ? stamp : stamp + String(repeating: "x", count: size - stamp.count)
     }
 
     /// Calls `measured` with every `t=` stamp and `warmup` with every `w=` stamp in `bytes`.
-    public static func scan(
+    package static func scan(
         _ bytes: some Collection<UInt8>, measured: (UInt64) -> Void, warmup: (UInt64) -> Void = { _ in }
     ) {
         var iterator = bytes.makeIterator()

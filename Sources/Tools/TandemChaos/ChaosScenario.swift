@@ -5,51 +5,51 @@ import TandemClient
 /// The "nothing lost" proof: clients send with ids while connections are cut at random and the
 /// server is killed with SIGKILL and restarted on the same database; afterwards every
 /// acknowledged message must have reached every other client exactly once, in seq order.
-public struct ChaosScenario: Sendable {
-    public struct Options: Sendable {
+package struct ChaosScenario: Sendable {
+    package struct Options: Sendable {
         /// Path of the `tandem` executable to run as the server.
-        public var executable: String
-        public var clients = 3
-        public var messagesPerClient = 60
+        package var executable: String
+        package var clients = 3
+        package var messagesPerClient = 60
         /// Messages each client keeps in flight at once.
-        public var window = 4
+        package var window = 4
         /// Pause between chaos events, in milliseconds.
-        public var chaosInterval: ClosedRange<Int> = 100...400
+        package var chaosInterval: ClosedRange<Int> = 100...400
         /// Pause after each acknowledged message, per in-flight slot, so the run spans many chaos events.
-        public var pacing: Duration = .milliseconds(20)
+        package var pacing: Duration = .milliseconds(20)
         /// Probability that a chaos event kills the server rather than cutting one client.
-        public var killProbability = 0.3
+        package var killProbability = 0.3
         /// How long to wait for everything to arrive after the last acknowledgement.
-        public var settleTimeout: Duration = .seconds(60)
+        package var settleTimeout: Duration = .seconds(60)
 
-        public init(executable: String) {
+        package init(executable: String) {
             self.executable = executable
         }
     }
 
-    public struct Report: Sendable, CustomStringConvertible {
-        public var sent = 0
-        public var acknowledged = 0
-        public var failedSends = 0
-        public var serverKills = 0
-        public var connectionCuts = 0
-        public var deliveries = 0
-        public var expectedDeliveries = 0
-        public var missing = 0
-        public var duplicates = 0
-        public var seqMismatches = 0
-        public var outOfOrder = 0
-        public var unexpected = 0
-        public var ignoredByClients = 0
-        public var seconds = 0.0
+    package struct Report: Sendable, CustomStringConvertible {
+        package var sent = 0
+        package var acknowledged = 0
+        package var failedSends = 0
+        package var serverKills = 0
+        package var connectionCuts = 0
+        package var deliveries = 0
+        package var expectedDeliveries = 0
+        package var missing = 0
+        package var duplicates = 0
+        package var seqMismatches = 0
+        package var outOfOrder = 0
+        package var unexpected = 0
+        package var ignoredByClients = 0
+        package var seconds = 0.0
 
         /// True when nothing was lost, duplicated, reordered or left unacknowledged.
-        public var passed: Bool {
+        package var passed: Bool {
             failedSends == 0 && acknowledged == sent && missing == 0 && duplicates == 0 && seqMismatches == 0
                 && outOfOrder == 0 && unexpected == 0 && ignoredByClients == 0
         }
 
-        public var description: String {
+        package var description: String {
             """
             chaos: \(passed ? "PASSED" : "FAILED") in \(String(format: "%.1f", seconds)) s
               sent \(sent), acknowledged \(acknowledged), failed sends \(failedSends)
@@ -61,14 +61,14 @@ public struct ChaosScenario: Sendable {
         }
     }
 
-    public let options: Options
+    package let options: Options
 
-    public init(options: Options) {
+    package init(options: Options) {
         self.options = options
     }
 
     /// Runs the scenario; `progress` receives one line per chaos event.
-    public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Report {
+    package func run(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Report {
         let started = ContinuousClock.now
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "tandem-chaos-\(UUID().uuidString)")

@@ -70,13 +70,13 @@ final class ServerProcess: @unchecked Sendable {
 }
 
 /// Why a chaos run could not be carried out (as opposed to finding a delivery fault).
-public enum ChaosError: Error, CustomStringConvertible {
+package enum ChaosError: Error, CustomStringConvertible {
     case serverExited(Int32)
     case serverDidNotStart
     case noFreePort
     case timedOut(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .serverExited(let status): "the server exited with status \(status)"
         case .serverDidNotStart: "the server did not start accepting connections within 10 s"
@@ -87,11 +87,11 @@ public enum ChaosError: Error, CustomStringConvertible {
 }
 
 /// Loopback ports for servers that must come back on the same port after a restart.
-public enum LoopbackPort {
+package enum LoopbackPort {
     /// A loopback TCP port that was free a moment ago, chosen below Linux's ephemeral range
     /// (32768–60999) so that sockets other programs open with port 0 cannot take it between the
     /// check and a server's (re)start.
-    public static func free() throws -> Int {
+    package static func free() throws -> Int {
         for _ in 0..<200 {
             let candidate = Int.random(in: 20_000..<32_000)
             let (bound, _) = withSocket(port: candidate) { fd, address, length in bind(fd, address, length) == 0 }

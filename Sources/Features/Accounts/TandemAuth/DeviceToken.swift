@@ -1,18 +1,18 @@
 /// The fields of a device token `userId:deviceId:timestamp.signature`.
-public struct DeviceToken: Sendable, Equatable {
-    public let userID: Int
-    public let deviceID: String
+package struct DeviceToken: Sendable, Equatable {
+    package let userID: Int
+    package let deviceID: String
     /// When the token was issued, milliseconds since 1970.
-    public let issuedAt: Int64
+    package let issuedAt: Int64
 
-    public init(userID: Int, deviceID: String, issuedAt: Int64) {
+    package init(userID: Int, deviceID: String, issuedAt: Int64) {
         self.userID = userID
         self.deviceID = deviceID
         self.issuedAt = issuedAt
     }
 
     /// The signed part: `userId:deviceId:timestamp`.
-    public var payload: String { "\(userID):\(deviceID):\(issuedAt)" }
+    package var payload: String { "\(userID):\(deviceID):\(issuedAt)" }
 
     /// Splits a token into its fields and signature, or nil when it is not of the token's shape.
     /// The device id may itself contain ':'; the user id is a positive integer.

@@ -1,17 +1,17 @@
 import TandemConnection
-import TandemRelay
+package import TandemRelay
 
 /// The relay's access rule from the Hone design: with a secret, a join needs a valid device token
 /// for the joining device; without one (development mode) every join is accepted.
-public struct DeviceTokenPolicy: AccessPolicy {
+package struct DeviceTokenPolicy: AccessPolicy {
     /// nil in development mode.
-    public let signer: DeviceTokenSigner?
+    package let signer: DeviceTokenSigner?
 
-    public init(signer: DeviceTokenSigner?) {
+    package init(signer: DeviceTokenSigner?) {
         self.signer = signer
     }
 
-    public func authorize(token: String?, device: DeviceID, room: RoomID) async throws(AccessDenied) -> Principal {
+    package func authorize(token: String?, device: DeviceID, room: RoomID) async throws(AccessDenied) -> Principal {
         guard let signer else { return Principal(userID: nil, device: device) }
         guard let token, !token.isEmpty else { throw .tokenRequired }
         guard let verified = signer.verify(token) else { throw .invalidToken }

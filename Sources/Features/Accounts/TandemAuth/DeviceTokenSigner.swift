@@ -8,27 +8,27 @@ import TandemRelay
 /// The signature is the lowercase hex HMAC-SHA256 of `userId:deviceId:timestamp`. Tokens signed
 /// with the legacy Hone double-djb2 scheme verify only when `acceptsLegacyTokens` is set: that
 /// scheme is not a MAC and can be forged by anyone who sees enough tokens.
-public struct DeviceTokenSigner: Sendable {
+package struct DeviceTokenSigner: Sendable {
     private let secret: String
-    public let acceptsLegacyTokens: Bool
+    package let acceptsLegacyTokens: Bool
 
     // SymmetricKey is not Sendable; making one per use is cheap next to the MAC itself.
     private var key: SymmetricKey { SymmetricKey(data: Data(secret.utf8)) }
 
-    public init(secret: String, acceptsLegacyTokens: Bool = false) {
+    package init(secret: String, acceptsLegacyTokens: Bool = false) {
         self.secret = secret
         self.acceptsLegacyTokens = acceptsLegacyTokens
     }
 
     /// A signed token for `token`'s fields.
-    public func sign(_ token: DeviceToken) -> String {
+    package func sign(_ token: DeviceToken) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(token.payload.utf8), using: key)
         return token.payload + "." + mac.lowercaseHex
     }
 
     /// The token's fields if its signature is valid, else nil. Runs in constant time in the
     /// signature's content.
-    public func verify(_ token: String) -> DeviceToken? {
+    package func verify(_ token: String) -> DeviceToken? {
         guard let (fields, payload, signature) = DeviceToken.parse(token) else { return nil }
         if signature.utf8.count == 64, let mac = Self.bytes(fromLowercaseHex: signature) {
             return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(payload.utf8), using: key)

@@ -1,12 +1,12 @@
 import GRDB
-import TandemSQLite
+package import TandemSQLite
 
 /// The accounts tables of the Hone auth service's schema, in camelCase, with cascades from users.
 /// Secrets are stored only as SHA-256 hashes (`tokenHash`, `loginHash`, `codeHash`); times are
 /// milliseconds since 1970.
-public enum AccountsSchema {
+package enum AccountsSchema {
     /// The accounts schema steps, under the names they were released with.
-    public static let migrations: [SQLiteMigration] = [SQLiteMigration("v4 accounts", migrate: create)]
+    package static let migrations: [SQLiteMigration] = [SQLiteMigration("v4 accounts", migrate: create)]
 
     static func create(_ db: Database) throws {
         try db.create(table: "users") { t in

@@ -1,10 +1,10 @@
 import GRDB
-import TandemAuth
+package import TandemAuth
 import TandemSQLite
 
 /// Devices and projects.
 extension SQLiteAccountStore {
-    public func insertDevice(
+    package func insertDevice(
         user: Int, name: String, platform: String, now: Int64, tokenHash: @Sendable (_ deviceID: Int) -> String
     ) async throws -> DeviceRecord {
         try await pool.write { db in
@@ -22,21 +22,21 @@ extension SQLiteAccountStore {
         }
     }
 
-    public func device(tokenHash: String) async throws -> DeviceRecord? {
+    package func device(tokenHash: String) async throws -> DeviceRecord? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "\(Self.deviceColumns) WHERE tokenHash = ?", arguments: [tokenHash])
                 .map(Self.device(from:))
         }
     }
 
-    public func devices(user: Int) async throws -> [DeviceRecord] {
+    package func devices(user: Int) async throws -> [DeviceRecord] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "\(Self.deviceColumns) WHERE userId = ? ORDER BY id", arguments: [user])
                 .map(Self.device(from:))
         }
     }
 
-    public func deleteDevice(id: Int, user: Int) async throws -> DeviceRecord? {
+    package func deleteDevice(id: Int, user: Int) async throws -> DeviceRecord? {
         try await pool.write { db in
             guard
                 let device = try Row.fetchOne(
@@ -48,13 +48,13 @@ extension SQLiteAccountStore {
         }
     }
 
-    public func touchDevice(id: Int, now: Int64) async throws {
+    package func touchDevice(id: Int, now: Int64) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE devices SET lastSeen = ? WHERE id = ?", arguments: [now, id])
         }
     }
 
-    public func registerProject(
+    package func registerProject(
         user: Int, projectKey: String, name: String, roomID: String, now: Int64,
         limit: @Sendable (_ subscription: Subscription) -> (tier: Tier, limit: Int?)
     ) async throws -> ProjectRegistration {
@@ -81,14 +81,14 @@ extension SQLiteAccountStore {
         }
     }
 
-    public func projects(user: Int) async throws -> [ProjectRecord] {
+    package func projects(user: Int) async throws -> [ProjectRecord] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "\(Self.projectColumns) WHERE userId = ? ORDER BY id", arguments: [user])
                 .map(Self.project(from:))
         }
     }
 
-    public func deleteProject(id: Int, user: Int) async throws -> ProjectRecord? {
+    package func deleteProject(id: Int, user: Int) async throws -> ProjectRecord? {
         try await pool.write { db in
             guard
                 let project = try Row.fetchOne(
@@ -100,7 +100,7 @@ extension SQLiteAccountStore {
         }
     }
 
-    public func ownsRoom(user: Int, roomID: String) async throws -> Bool {
+    package func ownsRoom(user: Int, roomID: String) async throws -> Bool {
         try await pool.read { db in
             try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM projects WHERE userId = ? AND roomId = ?)",

@@ -1,19 +1,19 @@
-import GRDB
-import TandemAuth
+package import GRDB
+package import TandemAuth
 import TandemSQLite
 
 /// `AccountStore` on SQLite through GRDB. Every decision (using a link, claiming a login,
 /// redeeming a code, the tier check) runs inside one write transaction.
-public final class SQLiteAccountStore: AccountStore {
+package final class SQLiteAccountStore: AccountStore {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    package init(pool: DatabasePool) {
         self.pool = pool
     }
 
     // MARK: Magic links
 
-    public func insertMagicLink(_ link: NewMagicLink) async throws {
+    package func insertMagicLink(_ link: NewMagicLink) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: """
@@ -27,7 +27,7 @@ public final class SQLiteAccountStore: AccountStore {
         }
     }
 
-    public func consumeMagicLink(tokenHash: String, now: Int64, newUserTier: Tier, claim: Bool) async throws
+    package func consumeMagicLink(tokenHash: String, now: Int64, newUserTier: Tier, claim: Bool) async throws
         -> MagicLinkOutcome
     {
         try await pool.write { db in
@@ -54,7 +54,7 @@ public final class SQLiteAccountStore: AccountStore {
         }
     }
 
-    public func claimLogin(loginHash: String, now: Int64, openedSince: Int64) async throws -> LoginClaim {
+    package func claimLogin(loginHash: String, now: Int64, openedSince: Int64) async throws -> LoginClaim {
         try await pool.write { db in
             guard
                 let row = try Row.fetchOne(
@@ -81,19 +81,19 @@ public final class SQLiteAccountStore: AccountStore {
 
     // MARK: Users and subscriptions
 
-    public func createUser(email: String?, tier: Tier, now: Int64) async throws -> UserRecord {
+    package func createUser(email: String?, tier: Tier, now: Int64) async throws -> UserRecord {
         try await pool.write { db in try Self.createUser(email: email, tier: tier, now: now, in: db) }
     }
 
-    public func user(id: Int) async throws -> UserRecord? {
+    package func user(id: Int) async throws -> UserRecord? {
         try await pool.read { db in try Self.user(id: id, in: db) }
     }
 
-    public func user(email: String) async throws -> UserRecord? {
+    package func user(email: String) async throws -> UserRecord? {
         try await pool.read { db in try Self.user(email: email, in: db) }
     }
 
-    public func users() async throws -> [UserSummary] {
+    package func users() async throws -> [UserSummary] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
@@ -114,11 +114,11 @@ public final class SQLiteAccountStore: AccountStore {
         }
     }
 
-    public func subscription(user: Int) async throws -> Subscription? {
+    package func subscription(user: Int) async throws -> Subscription? {
         try await pool.read { db in try Self.subscription(user: user, in: db) }
     }
 
-    public func setSubscription(user: Int, _ subscription: Subscription, now: Int64) async throws -> Bool {
+    package func setSubscription(user: Int, _ subscription: Subscription, now: Int64) async throws -> Bool {
         try await pool.write { db in
             guard try Self.user(id: user, in: db) != nil else { return false }
             try db.execute(
@@ -133,7 +133,7 @@ public final class SQLiteAccountStore: AccountStore {
 
     // MARK: Pairing codes and housekeeping
 
-    public func insertPairingCode(codeHash: String, user: Int, expiresAt: Int64, now: Int64) async throws -> Bool {
+    package func insertPairingCode(codeHash: String, user: Int, expiresAt: Int64, now: Int64) async throws -> Bool {
         try await pool.write { db in
             try db.execute(
                 sql: """
@@ -145,7 +145,7 @@ public final class SQLiteAccountStore: AccountStore {
         }
     }
 
-    public func redeemPairingCode(codeHash: String, now: Int64) async throws -> PairingOutcome {
+    package func redeemPairingCode(codeHash: String, now: Int64) async throws -> PairingOutcome {
         try await pool.write { db in
             guard
                 let row = try Row.fetchOne(
@@ -159,7 +159,7 @@ public final class SQLiteAccountStore: AccountStore {
         }
     }
 
-    public func deleteExpired(before cutoff: Int64) async throws {
+    package func deleteExpired(before cutoff: Int64) async throws {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM magic_links WHERE expiresAt < ?", arguments: [cutoff])
             try db.execute(sql: "DELETE FROM pairing_codes WHERE expiresAt < ?", arguments: [cutoff])

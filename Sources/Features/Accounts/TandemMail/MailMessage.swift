@@ -1,14 +1,14 @@
 import Foundation
 
 /// A plain-text mail: envelope, headers and body.
-public struct MailMessage: Sendable, Equatable {
-    public var from: String
-    public var to: String
-    public var subject: String
+package struct MailMessage: Sendable, Equatable {
+    package var from: String
+    package var to: String
+    package var subject: String
     /// Plain text; line endings are normalised to CRLF when sent.
-    public var body: String
+    package var body: String
 
-    public init(from: String, to: String, subject: String, body: String) {
+    package init(from: String, to: String, subject: String, body: String) {
         self.from = from
         self.to = to
         self.subject = subject

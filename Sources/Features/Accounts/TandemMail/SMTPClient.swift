@@ -1,22 +1,22 @@
 import Foundation
-import NIOCore
+package import NIOCore
 import NIOPosix
 import NIOSSL
 
 /// Sends mail over SMTP (RFC 5321) on SwiftNIO: EHLO, STARTTLS when offered or required, AUTH
 /// PLAIN or LOGIN when credentials are set, then MAIL FROM, RCPT TO and DATA. One connection per
 /// message; every wait is bounded by the configured timeout.
-public struct SMTPClient: Sendable {
-    public let configuration: SMTPConfiguration
+package struct SMTPClient: Sendable {
+    package let configuration: SMTPConfiguration
     private let group: any EventLoopGroup
 
-    public init(configuration: SMTPConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    package init(configuration: SMTPConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
         self.group = group
     }
 
     /// Delivers `message` to its recipient.
-    public func send(_ message: MailMessage) async throws(SMTPError) {
+    package func send(_ message: MailMessage) async throws(SMTPError) {
         let from = try Self.envelopeAddress(message.from)
         let to = try Self.envelopeAddress(message.to)
         let tlsContext = try makeTLSContext()

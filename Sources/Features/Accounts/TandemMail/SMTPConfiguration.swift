@@ -1,7 +1,7 @@
 /// Where and how to deliver mail.
-public struct SMTPConfiguration: Sendable, Equatable {
+package struct SMTPConfiguration: Sendable, Equatable {
     /// How the connection is protected.
-    public enum Security: String, Sendable, CaseIterable {
+    package enum Security: String, Sendable, CaseIterable {
         /// Upgrade with STARTTLS when the server offers it (the usual port 587 set-up).
         case startTLSIfOffered = "auto"
         /// Upgrade with STARTTLS, and fail if the server does not offer it.
@@ -12,20 +12,20 @@ public struct SMTPConfiguration: Sendable, Equatable {
         case none = "off"
     }
 
-    public var host: String
-    public var port: Int
+    package var host: String
+    package var port: Int
     /// Set to authenticate (AUTH PLAIN or LOGIN); only ever sent over TLS.
-    public var user: String?
-    public var password: String?
-    public var security: Security
+    package var user: String?
+    package var password: String?
+    package var security: Security
     /// A PEM file of certificates to trust instead of the system's roots (a private CA, tests).
-    public var trustRootsFile: String?
+    package var trustRootsFile: String?
     /// Longest wait for a connection or for any one reply.
-    public var timeout: Duration
+    package var timeout: Duration
     /// The name this client gives in EHLO.
-    public var heloName: String
+    package var heloName: String
 
-    public init(
+    package init(
         host: String, port: Int = 587, user: String? = nil, password: String? = nil,
         security: Security = .startTLSIfOffered, trustRootsFile: String? = nil, timeout: Duration = .seconds(30),
         heloName: String = "localhost"

@@ -1,5 +1,5 @@
 /// Why a message could not be sent.
-public enum SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The TCP connection could not be opened.
     case connectionFailed(String)
     /// The server did not answer within the configured time at `stage`.
@@ -20,7 +20,7 @@ public enum SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An address would break the protocol (line breaks, angle brackets).
     case invalidAddress(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .connectionFailed(let why): "cannot connect to the SMTP server: \(why)"
         case .timeout(let stage): "the SMTP server did not answer in time (\(stage))"

@@ -1,22 +1,22 @@
 import NIOCore
 
 /// One SMTP reply: a three-digit code and its text lines (several for a multi-line reply).
-public struct SMTPReply: Sendable, Equatable {
-    public let code: Int
-    public let lines: [String]
+package struct SMTPReply: Sendable, Equatable {
+    package let code: Int
+    package let lines: [String]
 
-    public init(code: Int, lines: [String]) {
+    package init(code: Int, lines: [String]) {
         self.code = code
         self.lines = lines
     }
 
     /// 2xx: the command succeeded.
-    public var isPositive: Bool { (200..<300).contains(code) }
+    package var isPositive: Bool { (200..<300).contains(code) }
     /// 3xx: the server waits for more (DATA's body, an AUTH step).
-    public var isIntermediate: Bool { (300..<400).contains(code) }
+    package var isIntermediate: Bool { (300..<400).contains(code) }
 
     /// The text, lines joined with spaces, for errors.
-    public var text: String { lines.joined(separator: " ") }
+    package var text: String { lines.joined(separator: " ") }
 }
 
 /// Splits the server's byte stream into replies. A reply is one or more lines `ddd-text` ending

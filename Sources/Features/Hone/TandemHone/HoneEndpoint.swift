@@ -1,6 +1,6 @@
-import Logging
-import TandemConnection
-import TandemRelay
+public import Logging
+public import TandemConnection
+public import TandemRelay
 
 /// The Hone relay protocol as an adapter: turns one WebSocket connection's frames into relay
 /// operations and relay events back into frames.

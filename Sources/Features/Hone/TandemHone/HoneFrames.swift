@@ -1,5 +1,5 @@
 import TandemConnection
-import TandemRelay
+public import TandemRelay
 
 /// Builds every frame the Hone adapter sends, except relayed messages (stored pre-rendered).
 @_spi(Benchmarks) public enum HoneFrames {

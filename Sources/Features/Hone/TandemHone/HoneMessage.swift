@@ -1,6 +1,6 @@
 import Foundation
-import TandemConnection
-import TandemRelay
+public import TandemConnection
+public import TandemRelay
 
 /// A relayed message `{"from","to","room","payload",...}`, validated against the joined member and
 /// pre-rendered so that sequencing only adds the server's fields.

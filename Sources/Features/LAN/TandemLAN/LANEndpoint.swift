@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import TandemConnection
+package import Logging
+package import TandemConnection
 import TandemMerge
 
 /// JotBunker's LAN sync protocol as an adapter: an X25519 key exchange, an encrypted handshake with the pairing
@@ -8,17 +8,17 @@ import TandemMerge
 ///
 /// The server plays the computer: after a good handshake it sends its state (`state_sync`) as JotBunker's
 /// "SYNC NOW" does; the phone answers with its own, and the merge result comes back as `sync_confirm`.
-public struct LANEndpoint: Sendable {
-    public let coordinator: SyncCoordinator
-    public let store: any LANStore
-    public let secret: PairingSecret
-    public let settings: LANSettings
+package struct LANEndpoint: Sendable {
+    package let coordinator: SyncCoordinator
+    package let store: any LANStore
+    package let secret: PairingSecret
+    package let settings: LANSettings
     let jots: JotCollector
     let connections = PairedPhones()
     let logger: Logger
     let now: @Sendable () -> Int64
 
-    public init(
+    package init(
         store: any LANStore, secret: PairingSecret, settings: LANSettings, files: JotFileStore, logger: Logger,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
     ) {
@@ -34,10 +34,10 @@ public struct LANEndpoint: Sendable {
     }
 
     /// The phones' sockets, closed with 1001 at shutdown.
-    public let runner = ConnectionRunner()
+    package let runner = ConnectionRunner()
 
     /// Sends `request` to `device`'s connection, as a computer's user would; false if it is not connected.
-    public func send(_ request: JotRequest, to device: String) -> Bool {
+    package func send(_ request: JotRequest, to device: String) -> Bool {
         guard let peer = connections.peer(for: device) else { return false }
         switch request {
         case .refresh: peer.send(.jotRefreshRequest)
@@ -48,7 +48,7 @@ public struct LANEndpoint: Sendable {
     }
 
     /// Serves one socket until it closes.
-    public func serve<Inbound: AsyncSequence>(inbound: Inbound, connection: some WireConnection) async
+    package func serve<Inbound: AsyncSequence>(inbound: Inbound, connection: some WireConnection) async
     where Inbound.Element == WireFrame {
         let queue = OutboundQueue(maxBytes: settings.maxOutboundBytes)
         let deadline = Task { [settings] in
@@ -110,5 +110,5 @@ extension Logger {
 
 extension LANEndpoint {
     /// The `LANStore` setting that keeps a generated pairing secret.
-    public static let secretSetting = "lan.pairing.secret"
+    package static let secretSetting = "lan.pairing.secret"
 }

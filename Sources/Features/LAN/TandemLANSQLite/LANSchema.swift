@@ -1,10 +1,10 @@
 import GRDB
-import TandemSQLite
+package import TandemSQLite
 
 /// The LAN endpoint's tables: its settings, the computer's list state, paired phones, jots and files.
-public enum LANSchema {
+package enum LANSchema {
     /// The LAN endpoint's schema steps, under the names they were released with.
-    public static let migrations: [SQLiteMigration] = [
+    package static let migrations: [SQLiteMigration] = [
         SQLiteMigration("v3 lan endpoint") { db in
             // Settings the LAN endpoint generates and keeps (the pairing secret).
             try db.create(table: "lan_setting") { t in

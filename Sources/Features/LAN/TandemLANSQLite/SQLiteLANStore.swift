@@ -1,25 +1,25 @@
 import Foundation
-import GRDB
-import TandemLAN
-import TandemMerge
+package import GRDB
+package import TandemLAN
+package import TandemMerge
 import TandemSQLite
 
 /// `LANStore` on SQLite: lists state and ancestors as JSON documents, devices, jots and file records as rows.
-public struct SQLiteLANStore: LANStore {
+package struct SQLiteLANStore: LANStore {
     private let pool: DatabasePool
     private static let desktopKey = "desktop"
 
-    public init(pool: DatabasePool) {
+    package init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func setting(_ key: String) async throws -> String? {
+    package func setting(_ key: String) async throws -> String? {
         try await pool.read { db in
             try String.fetchOne(db, sql: "SELECT value FROM lan_setting WHERE key = ?", arguments: [key])
         }
     }
 
-    public func setSetting(_ key: String, _ value: String) async throws {
+    package func setSetting(_ key: String, _ value: String) async throws {
         try await pool.write { db in
             try db.execute(
                 sql:
@@ -28,7 +28,7 @@ public struct SQLiteLANStore: LANStore {
         }
     }
 
-    public func pair(device: String, at time: Int64) async throws {
+    package func pair(device: String, at time: Int64) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: """
@@ -39,7 +39,7 @@ public struct SQLiteLANStore: LANStore {
         }
     }
 
-    public func devices() async throws -> [PairedDevice] {
+    package func devices() async throws -> [PairedDevice] {
         try await pool.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT deviceId, pairedAt, lastSeenAt, lastSyncAt FROM lan_device ORDER BY deviceId"
@@ -51,7 +51,7 @@ public struct SQLiteLANStore: LANStore {
         }
     }
 
-    public func forget(device: String) async throws -> Bool {
+    package func forget(device: String) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM lan_jot WHERE deviceId = ?", arguments: [device])
             try db.execute(sql: "DELETE FROM lan_file WHERE deviceId = ?", arguments: [device])
@@ -60,21 +60,21 @@ public struct SQLiteLANStore: LANStore {
         }
     }
 
-    public func desktopState() async throws -> SyncState? {
+    package func desktopState() async throws -> SyncState? {
         let data = try await pool.read { db in
             try Data.fetchOne(db, sql: "SELECT state FROM lan_state WHERE key = ?", arguments: [Self.desktopKey])
         }
         return try data.map { try JSONDecoder().decode(SyncState.self, from: $0) }
     }
 
-    public func ancestor(device: String) async throws -> SyncState? {
+    package func ancestor(device: String) async throws -> SyncState? {
         let data = try await pool.read { db in
             try Data.fetchOne(db, sql: "SELECT ancestor FROM lan_device WHERE deviceId = ?", arguments: [device])
         }
         return try data.map { try JSONDecoder().decode(SyncState.self, from: $0) }
     }
 
-    public func commitSync(device: String, state: SyncState, at time: Int64) async throws {
+    package func commitSync(device: String, state: SyncState, at time: Int64) async throws {
         let data = try JSONEncoder().encode(state)
         try await pool.write { db in
             try Self.writeDesktop(data, at: time, in: db)
@@ -82,12 +82,12 @@ public struct SQLiteLANStore: LANStore {
         }
     }
 
-    public func saveDesktopState(_ state: SyncState, at time: Int64) async throws {
+    package func saveDesktopState(_ state: SyncState, at time: Int64) async throws {
         let data = try JSONEncoder().encode(state)
         try await pool.write { db in try Self.writeDesktop(data, at: time, in: db) }
     }
 
-    public func confirmSync(device: String, ancestor: SyncState, at time: Int64) async throws {
+    package func confirmSync(device: String, ancestor: SyncState, at time: Int64) async throws {
         let data = try JSONEncoder().encode(ancestor)
         try await pool.write { db in try Self.writeAncestor(data, device: device, at: time, in: db) }
     }
@@ -110,13 +110,13 @@ public struct SQLiteLANStore: LANStore {
             arguments: [device, time, time, time, ancestor])
     }
 
-    public func recordEmptySync(device: String, at time: Int64) async throws {
+    package func recordEmptySync(device: String, at time: Int64) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE lan_device SET lastSyncAt = ? WHERE deviceId = ?", arguments: [time, device])
         }
     }
 
-    public func saveJot(device: String, meta: JotMeta, at time: Int64) async throws {
+    package func saveJot(device: String, meta: JotMeta, at time: Int64) async throws {
         let data = try JSONEncoder().encode(meta)
         try await pool.write { db in
             try db.execute(
@@ -128,7 +128,7 @@ public struct SQLiteLANStore: LANStore {
         }
     }
 
-    public func jots(device: String) async throws -> [JotMeta] {
+    package func jots(device: String) async throws -> [JotMeta] {
         let rows = try await pool.read { db in
             try Data.fetchAll(
                 db, sql: "SELECT meta FROM lan_jot WHERE deviceId = ? ORDER BY jotId", arguments: [device])
@@ -136,7 +136,7 @@ public struct SQLiteLANStore: LANStore {
         return try rows.map { try JSONDecoder().decode(JotMeta.self, from: $0) }
     }
 
-    public func saveFile(_ file: StoredJotFile) async throws {
+    package func saveFile(_ file: StoredJotFile) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: """
@@ -153,7 +153,7 @@ public struct SQLiteLANStore: LANStore {
         }
     }
 
-    public func files(device: String) async throws -> [StoredJotFile] {
+    package func files(device: String) async throws -> [StoredJotFile] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,

@@ -3,7 +3,7 @@
 ///
 /// A blob is kept while its store exists: the server cannot see inside the CRDT, so it cannot tell
 /// when no entry references a blob any more.
-public protocol SDSBlobStore: Sendable {
+package protocol SDSBlobStore: Sendable {
     /// Stores `bytes` under `hash` in `store` (replacing what that hash held), unless the store's
     /// blobs would then exceed `maxStoreBytes` in all: then throws `SDSBlobError.storeFull`.
     func put(store: String, hash: [UInt8], bytes: [UInt8], maxStoreBytes: Int) async throws
@@ -13,7 +13,7 @@ public protocol SDSBlobStore: Sendable {
 }
 
 /// Why a blob was not stored.
-public enum SDSBlobError: Error, Equatable, Sendable {
+package enum SDSBlobError: Error, Equatable, Sendable {
     /// The store's blobs would pass `sds.max.store.bytes`.
     case storeFull(limit: Int)
 }

@@ -1,7 +1,7 @@
 import Foundation
-import Logging
-import TandemConnection
-import TandemRelay
+package import Logging
+package import TandemConnection
+package import TandemRelay
 
 /// The SDS sync protocol as an adapter: one store is one relay room (in the `sds` namespace), one
 /// socket one anonymous member of it.
@@ -12,19 +12,19 @@ import TandemRelay
 /// blob the server lacks, are relayed at once without storage. A joining client first receives the
 /// stored patches up to the room's delivered seq, then live traffic, so replay and live frames
 /// neither overlap nor leave a gap.
-public struct SDSEndpoint: Sendable {
-    public let relay: Relay
-    public let tokens: SDSTokenAuthority
-    public let settings: SDSSettings
-    public let blobs: any SDSBlobStore
-    public let logger: Logger
+package struct SDSEndpoint: Sendable {
+    package let relay: Relay
+    package let tokens: SDSTokenAuthority
+    package let settings: SDSSettings
+    package let blobs: any SDSBlobStore
+    package let logger: Logger
     /// The sockets of every store, closed with 1001 at shutdown.
-    public let runner = ConnectionRunner()
+    package let runner = ConnectionRunner()
     /// Most stored frames read from storage at once during replay.
-    public static let replayPageSize = 500
-    public static let maxStoreIDLength = 128
+    package static let replayPageSize = 500
+    package static let maxStoreIDLength = 128
 
-    public init(
+    package init(
         relay: Relay, tokens: SDSTokenAuthority, settings: SDSSettings, blobs: any SDSBlobStore, logger: Logger
     ) {
         self.relay = relay
@@ -35,10 +35,10 @@ public struct SDSEndpoint: Sendable {
     }
 
     /// The relay room holding `store`.
-    public static func room(for store: String) -> RoomID { RoomID(namespace: "sds", name: store) }
+    package static func room(for store: String) -> RoomID { RoomID(namespace: "sds", name: store) }
 
     /// Serves one `/ws/:storeId` socket until it closes.
-    public func serve<Inbound: AsyncSequence>(
+    package func serve<Inbound: AsyncSequence>(
         store: String, token: String?, inbound: Inbound, connection: some WireConnection
     ) async where Inbound.Element == WireFrame {
         guard !store.isEmpty, store.count <= Self.maxStoreIDLength else {

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Parsing checks only the framing the server relies on (lengths, chunk header, presence JSON);
 /// CRDT payloads stay opaque bytes, relayed and stored exactly as received.
-public enum SDSFrame: Equatable, Sendable {
+package enum SDSFrame: Equatable, Sendable {
     /// 0x01: CRDT patch bytes.
     case patch
     /// 0x02: a value blob, a 32-byte hash then the value's bytes.
@@ -20,13 +20,13 @@ public enum SDSFrame: Equatable, Sendable {
     /// 0x06: a sync request carrying the sender's opaque CRDT cursor.
     case syncRequest
 
-    public static let hashLength = 32
+    package static let hashLength = 32
     /// Where a VALUE frame's value starts.
-    public static let valueOffset = 1 + hashLength
+    package static let valueOffset = 1 + hashLength
     /// Type byte, hash, chunk index and chunk count.
-    public static let chunkHeaderLength = 1 + hashLength + 8
+    package static let chunkHeaderLength = 1 + hashLength + 8
 
-    public enum Kind: UInt8, Sendable {
+    package enum Kind: UInt8, Sendable {
         case patch = 0x01
         case value = 0x02
         case requestValue = 0x03
@@ -35,11 +35,11 @@ public enum SDSFrame: Equatable, Sendable {
         case syncRequest = 0x06
 
         /// Whether only write and admin scopes may send it.
-        public var writes: Bool { self == .patch || self == .value || self == .valueChunk }
+        package var writes: Bool { self == .patch || self == .value || self == .valueChunk }
     }
 
     /// Why a frame was not accepted; the frame is dropped and never relayed or stored.
-    public enum Malformed: Error, Equatable, Sendable {
+    package enum Malformed: Error, Equatable, Sendable {
         case empty
         case unknownType(UInt8)
         case truncated(Kind, minimum: Int)
@@ -47,7 +47,7 @@ public enum SDSFrame: Equatable, Sendable {
         case presenceWithoutPeerID
     }
 
-    public var kind: Kind {
+    package var kind: Kind {
         switch self {
         case .patch: .patch
         case .value: .value
@@ -59,7 +59,7 @@ public enum SDSFrame: Equatable, Sendable {
     }
 
     /// Reads the header of `bytes`, a whole binary WebSocket message.
-    public static func parse(_ bytes: [UInt8]) -> Result<SDSFrame, Malformed> {
+    package static func parse(_ bytes: [UInt8]) -> Result<SDSFrame, Malformed> {
         guard let typeByte = bytes.first else { return .failure(.empty) }
         guard let kind = Kind(rawValue: typeByte) else { return .failure(.unknownType(typeByte)) }
         switch kind {
@@ -99,7 +99,7 @@ public enum SDSFrame: Equatable, Sendable {
 
 extension SDSFrame {
     /// A VALUE frame carrying `value` under `hash`.
-    public static func valueBytes(hash: [UInt8], value: some Sequence<UInt8>) -> [UInt8] {
+    package static func valueBytes(hash: [UInt8], value: some Sequence<UInt8>) -> [UInt8] {
         var frame: [UInt8] = [Kind.value.rawValue]
         frame += hash
         frame += value
@@ -108,7 +108,7 @@ extension SDSFrame {
 
     /// VALUE_CHUNK frames carrying `value` under `hash` in pieces of `chunkSize`, in order, each
     /// made when it is reached (a large value is not copied whole a second time).
-    public static func chunkBytes(hash: [UInt8], value: [UInt8], chunkSize: Int) -> some Sequence<[UInt8]> {
+    package static func chunkBytes(hash: [UInt8], value: [UInt8], chunkSize: Int) -> some Sequence<[UInt8]> {
         let total = (value.count + chunkSize - 1) / chunkSize
         return (0..<total).lazy.map { index in
             var frame: [UInt8] = [Kind.valueChunk.rawValue]

@@ -1,25 +1,25 @@
-import Foundation
-import JWTKit
+package import Foundation
+package import JWTKit
 
 /// What an SDS token lets its holder do in its store.
-public enum SDSScope: String, Codable, Sendable, CaseIterable {
+package enum SDSScope: String, Codable, Sendable, CaseIterable {
     case read, write, admin
 
     /// Whether PATCH, VALUE and VALUE_CHUNK frames from this scope are accepted.
-    public var mayWrite: Bool { self != .read }
+    package var mayWrite: Bool { self != .read }
 }
 
 /// The claims of an SDS token: who (`sub`), which store (`aud`), what (`scope`), until when.
-public struct SDSClaims: JWTPayload, Equatable {
-    public var sub: String
+package struct SDSClaims: JWTPayload, Equatable {
+    package var sub: String
     /// The one store the token is for. A list of audiences is not accepted.
-    public var aud: String
-    public var scope: SDSScope
-    public var exp: ExpirationClaim?
-    public var iat: IssuedAtClaim?
-    public var iss: String?
+    package var aud: String
+    package var scope: SDSScope
+    package var exp: ExpirationClaim?
+    package var iat: IssuedAtClaim?
+    package var iss: String?
 
-    public init(
+    package init(
         sub: String, aud: String, scope: SDSScope, exp: ExpirationClaim?, iat: IssuedAtClaim? = nil,
         iss: String? = nil
     ) {
@@ -32,12 +32,12 @@ public struct SDSClaims: JWTPayload, Equatable {
     }
 
     /// Expiry and issuer are checked by `SDSTokenAuthority`, against its clock and settings.
-    public func verify(using algorithm: some JWTAlgorithm) async throws {}
+    package func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
 /// Why a token was refused. Every case closes an SDS socket with 4001 "Unauthorized" (or answers
 /// 401 on the token API); the case is only logged.
-public enum SDSTokenError: Error, Equatable, Sendable {
+package enum SDSTokenError: Error, Equatable, Sendable {
     case missing
     /// Malformed, forged, or using an algorithm other than HS256.
     case invalid
@@ -46,20 +46,20 @@ public enum SDSTokenError: Error, Equatable, Sendable {
 }
 
 /// A configuration the SDS endpoints cannot run with.
-public struct SDSConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let description: String
+package struct SDSConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    package let description: String
 }
 
 /// Verifies and issues the HS256 JWTs of the SDS protocol with one shared secret.
-public struct SDSTokenAuthority: Sendable {
+package struct SDSTokenAuthority: Sendable {
     /// Shorter secrets are refused at start-up: HS256 needs real entropy.
-    public static let minimumSecretLength = 32
+    package static let minimumSecretLength = 32
 
     private let keys: JWTKeyCollection
     /// When set, tokens must carry this `iss`, and issued tokens carry it.
-    public let issuer: String?
+    package let issuer: String?
 
-    public init(secret: String, issuer: String?) async throws(SDSConfigurationError) {
+    package init(secret: String, issuer: String?) async throws(SDSConfigurationError) {
         guard secret.count >= Self.minimumSecretLength else {
             throw SDSConfigurationError(
                 description:
@@ -71,7 +71,7 @@ public struct SDSTokenAuthority: Sendable {
     }
 
     /// Checks signature, algorithm, expiry and issuer, and returns the claims.
-    public func verify(_ token: String?, now: Date = Date()) async throws(SDSTokenError) -> SDSClaims {
+    package func verify(_ token: String?, now: Date = Date()) async throws(SDSTokenError) -> SDSClaims {
         guard let token, !token.isEmpty else { throw .missing }
         guard let claims = await signedClaims(token) else { throw .invalid }
         if let exp = claims.exp, exp.value <= now { throw .expired }
@@ -89,7 +89,7 @@ public struct SDSTokenAuthority: Sendable {
     }
 
     /// Signs a token for `store` valid for `lifetime` from `now`.
-    public func issue(
+    package func issue(
         subject: String, store: String, scope: SDSScope, lifetime: Duration, now: Date = Date()
     ) async throws -> String {
         // Whole seconds (NumericDate as SDS's server and most JWT libraries write it): some clients
@@ -104,14 +104,14 @@ public struct SDSTokenAuthority: Sendable {
 }
 
 /// Token lifetimes as the SDS token API writes them: a count and one of s, m, h, d.
-public enum SDSTokenLifetime {
+package enum SDSTokenLifetime {
     /// The lifetime when a request names none.
-    public static let standard: Duration = .seconds(24 * 3600)
+    package static let standard: Duration = .seconds(24 * 3600)
     /// The longest lifetime issued: ten years.
-    public static let maximum: Duration = .seconds(3650 * 24 * 3600)
+    package static let maximum: Duration = .seconds(3650 * 24 * 3600)
 
     /// Parses "30s", "15m", "1h" or "7d"; nil for anything else or past `maximum`.
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         guard let unit = text.last, let count = Int64(text.dropLast()), count >= 0,
             text.dropLast().allSatisfy(\.isASCII), text.dropLast().allSatisfy(\.isNumber)
         else { return nil }

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
-import TandemConnection
-import TandemRelay
+package import TandemConnection
+package import TandemRelay
 
 /// The WebRTC signalling rooms of `/signal/:storeId`: who is connected, under which peer id.
 ///
@@ -9,7 +9,7 @@ import TandemRelay
 /// WebRTC provider announces itself with `{"type":"hello","from":…}`); a JSON message with a
 /// `to` goes only to the sockets using that peer id, anything else to every other socket of the
 /// store. Binary and text frames are relayed as they came.
-public final class SignalHub: Sendable {
+package final class SignalHub: Sendable {
     final class Peer: Sendable {
         let queue: OutboundQueue
         init(queue: OutboundQueue) { self.queue = queue }
@@ -20,22 +20,22 @@ public final class SignalHub: Sendable {
         var peerID: String?
     }
 
-    public enum JoinError: Error, Equatable {
+    package enum JoinError: Error, Equatable {
         case full(limit: Int)
         case tooManyStores(limit: Int)
     }
 
     private let rooms = Mutex<[String: [Entry]]>([:])
-    public let maxPeersPerStore: Int
-    public let maxStores: Int
+    package let maxPeersPerStore: Int
+    package let maxStores: Int
 
-    public init(maxPeersPerStore: Int, maxStores: Int) {
+    package init(maxPeersPerStore: Int, maxStores: Int) {
         self.maxPeersPerStore = maxPeersPerStore
         self.maxStores = maxStores
     }
 
     /// Stores with signalling sockets open.
-    public var storeCount: Int { rooms.withLock { $0.count } }
+    package var storeCount: Int { rooms.withLock { $0.count } }
 
     func join(_ store: String, _ peer: Peer) throws(JoinError) {
         try rooms.withLock { rooms throws(JoinError) in
@@ -76,16 +76,16 @@ public final class SignalHub: Sendable {
 }
 
 /// The `/signal/:storeId` endpoint: token checks as for `/ws`, then relaying through a `SignalHub`.
-public struct SignalEndpoint: Sendable {
-    public let hub: SignalHub
-    public let tokens: SDSTokenAuthority
-    public let limits: RelayLimits
+package struct SignalEndpoint: Sendable {
+    package let hub: SignalHub
+    package let tokens: SDSTokenAuthority
+    package let limits: RelayLimits
     /// Largest frame relayed; larger ones close with 1009.
-    public let maxFrameBytes: Int
+    package let maxFrameBytes: Int
     /// The signalling sockets, closed with 1001 at shutdown.
-    public let runner = ConnectionRunner()
+    package let runner = ConnectionRunner()
 
-    public init(hub: SignalHub, tokens: SDSTokenAuthority, limits: RelayLimits, maxFrameBytes: Int) {
+    package init(hub: SignalHub, tokens: SDSTokenAuthority, limits: RelayLimits, maxFrameBytes: Int) {
         self.hub = hub
         self.tokens = tokens
         self.limits = limits
@@ -93,7 +93,7 @@ public struct SignalEndpoint: Sendable {
     }
 
     /// Serves one signalling socket until it closes.
-    public func serve<Inbound: AsyncSequence>(
+    package func serve<Inbound: AsyncSequence>(
         store: String, token: String?, inbound: Inbound, connection: some WireConnection, clock: WallClock = .system
     ) async where Inbound.Element == WireFrame {
         let refusal: CloseReason?

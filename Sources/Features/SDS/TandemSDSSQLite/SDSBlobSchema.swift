@@ -1,12 +1,12 @@
 import GRDB
 import TandemRelay
-import TandemSQLite
+package import TandemSQLite
 
 /// The SDS value blobs, one row per store and hash; and the move of the values that earlier versions
 /// kept in the relay log as a store's "snapshot".
-public enum SDSBlobSchema {
+package enum SDSBlobSchema {
     /// The SDS schema steps, under the names they were released with. `v7 sds blobs` moves value rows out of the relay's message table, so it runs after the relay's steps.
-    public static let migrations: [SQLiteMigration] = [SQLiteMigration("v7 sds blobs", migrate: create)]
+    package static let migrations: [SQLiteMigration] = [SQLiteMigration("v7 sds blobs", migrate: create)]
 
     static func create(_ db: Database) throws {
         try db.create(table: "sds_blob", options: [.withoutRowID]) { t in

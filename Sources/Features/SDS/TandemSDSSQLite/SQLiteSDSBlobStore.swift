@@ -1,17 +1,17 @@
 import Foundation
-import GRDB
+package import GRDB
 import TandemSDS
 import TandemSQLite
 
 /// `SDSBlobStore` on SQLite (migration "v7 sds blobs").
-public struct SQLiteSDSBlobStore: SDSBlobStore {
+package struct SQLiteSDSBlobStore: SDSBlobStore {
     private let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    package init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func put(store: String, hash: [UInt8], bytes: [UInt8], maxStoreBytes: Int) async throws {
+    package func put(store: String, hash: [UInt8], bytes: [UInt8], maxStoreBytes: Int) async throws {
         try await pool.write { db in
             let held =
                 try Int.fetchOne(
@@ -26,7 +26,7 @@ public struct SQLiteSDSBlobStore: SDSBlobStore {
         }
     }
 
-    public func blob(store: String, hash: [UInt8]) async throws -> [UInt8]? {
+    package func blob(store: String, hash: [UInt8]) async throws -> [UInt8]? {
         try await pool.read { db in
             try Data.fetchOne(
                 db, sql: "SELECT bytes FROM sds_blob WHERE store = ? AND hash = ?", arguments: [store, Data(hash)]

@@ -1,19 +1,19 @@
 /// What a TinyBase cell or value holds. Objects and arrays are kept, hashed and sent the way
 /// TinyBase v8+ keeps them: as a string of U+FFFD followed by their JSON.
-public enum CellValue: Sendable, Hashable {
+package enum CellValue: Sendable, Hashable {
     case string(String)
     case number(Double)
     case bool(Bool)
     case null
 
     /// U+FFFC: the string TinyBase sends for `undefined`, i.e. a deleted cell.
-    public static let undefinedMarker = "\u{FFFC}"
+    package static let undefinedMarker = "\u{FFFC}"
     /// U+FFFD: the prefix of an object or array encoded as a string.
-    public static let encodedJSONPrefix: Character = "\u{FFFD}"
+    package static let encodedJSONPrefix: Character = "\u{FFFD}"
 
     /// A leaf read from the wire: nil for the deletion marker, `.invalid` for what no cell can hold
     /// (a non-finite number cannot arrive in JSON, so only shapes are checked).
-    public static func fromWire(_ json: JSONValue) -> Leaf {
+    package static func fromWire(_ json: JSONValue) -> Leaf {
         switch json {
         case .string(let string): string == undefinedMarker ? .deleted : .value(.string(string))
         case .number(let number): number.isFinite ? .value(.number(number)) : .invalid
@@ -24,7 +24,7 @@ public enum CellValue: Sendable, Hashable {
         }
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case .string(let string): .string(string)
         case .number(let number): .number(number)
@@ -34,7 +34,7 @@ public enum CellValue: Sendable, Hashable {
     }
 
     /// The value as `getMergeableContent()` shows it: encoded objects and arrays decoded.
-    public var decodedJSON: JSONValue {
+    package var decodedJSON: JSONValue {
         if case .string(let string) = self, string.first == Self.encodedJSONPrefix,
             let decoded = JSONValue.parse(string.dropFirst())
         {
@@ -44,7 +44,7 @@ public enum CellValue: Sendable, Hashable {
     }
 
     /// One wire leaf: a value, the deletion marker, or something invalid.
-    public enum Leaf: Sendable, Equatable {
+    package enum Leaf: Sendable, Equatable {
         case value(CellValue)
         case deleted
         case invalid
@@ -52,17 +52,17 @@ public enum CellValue: Sendable, Hashable {
 }
 
 /// A cell or value with its stamp; `value` nil is a deletion (a tombstone, kept forever).
-public struct LeafStamp: Sendable, Equatable {
-    public var value: CellValue?
-    public var hlc: String
+package struct LeafStamp: Sendable, Equatable {
+    package var value: CellValue?
+    package var hlc: String
 
-    public init(_ value: CellValue?, hlc: String) {
+    package init(_ value: CellValue?, hlc: String) {
         self.value = value
         self.hlc = hlc
     }
 
     /// TinyBase's leaf hash: FNV-1a of `JSON.stringify(value ?? null) + ":" + hlc`.
-    public var hash: UInt32 {
+    package var hash: UInt32 {
         FNV1a.hash(JavaScriptJSON.stringify(value?.json ?? .null) + ":" + hlc)
     }
 }

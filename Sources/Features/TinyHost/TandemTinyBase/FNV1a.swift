@@ -1,6 +1,6 @@
 /// TinyBase's hash: 32-bit FNV-1a over a string's UTF-8 bytes.
-public enum FNV1a {
-    public static func hash(_ string: String) -> UInt32 {
+package enum FNV1a {
+    package static func hash(_ string: String) -> UInt32 {
         var hash: UInt32 = 0x811C_9DC5
         var string = string
         // Over the contiguous bytes: iterating the UTF-8 view is many times slower in debug builds.

@@ -1,12 +1,12 @@
 /// TinyBase's hybrid logical clock stamps: 16 characters of a 64-symbol alphabet — 42 bits of
 /// milliseconds since 1970, a 24-bit counter and a 30-bit client id — whose byte order is their
 /// time order.
-public enum HLC {
+package enum HLC {
     /// The alphabet; a character's index is its digit value. It is in ASCII order.
-    public static let alphabet = Array("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz".utf8)
+    package static let alphabet = Array("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz".utf8)
     /// How far ahead of the local clock a stamp may be (5 minutes) before it is refused.
-    public static let maxFutureMilliseconds: Int64 = 5 * 60 * 1000
-    public static let counterLimit: Int64 = 1 << 24
+    package static let maxFutureMilliseconds: Int64 = 5 * 60 * 1000
+    package static let counterLimit: Int64 = 1 << 24
 
     private static let digitValues: [Int8] = {
         var table = [Int8](repeating: -1, count: 128)
@@ -25,24 +25,24 @@ public enum HLC {
     }
 
     /// The stamp for a time, counter and 5-character client id.
-    public static func encode(time: Int64, counter: Int64, clientID: String) -> String {
+    package static func encode(time: Int64, counter: Int64, clientID: String) -> String {
         encode(time, count: 7) + encode(counter, count: 4) + clientID
     }
 
     /// A client id made from a unique id: the low 30 bits of its FNV-1a hash.
-    public static func clientID(uniqueID: String) -> String {
+    package static func clientID(uniqueID: String) -> String {
         encode(Int64(FNV1a.hash(uniqueID)), count: 5)
     }
 
     /// True for a well-formed 16-character stamp.
-    public static func isWellFormed(_ hlc: String) -> Bool {
+    package static func isWellFormed(_ hlc: String) -> Bool {
         let bytes = hlc.utf8
         guard bytes.count == 16 else { return false }
         return bytes.allSatisfy { $0 < 128 && digitValues[Int($0)] >= 0 }
     }
 
     /// Time, counter and client id of a well-formed stamp.
-    public static func decode(_ hlc: String) -> (time: Int64, counter: Int64, clientID: String)? {
+    package static func decode(_ hlc: String) -> (time: Int64, counter: Int64, clientID: String)? {
         guard isWellFormed(hlc) else { return nil }
         let digits = hlc.utf8.map { Int64(digitValues[Int($0)]) }
         let time = digits[0..<7].reduce(0) { $0 << 6 | $1 }
@@ -51,7 +51,7 @@ public enum HLC {
     }
 
     /// TinyBase's acceptance rule: empty, or well-formed and at most `maxTime` milliseconds.
-    public static func isAcceptable(_ hlc: String, maxTime: Int64) -> Bool {
+    package static func isAcceptable(_ hlc: String, maxTime: Int64) -> Bool {
         if hlc.isEmpty { return true }
         guard let decoded = decode(hlc) else { return false }
         return decoded.time <= maxTime
@@ -59,17 +59,17 @@ public enum HLC {
 }
 
 /// One peer's clock: hands out increasing stamps and moves past every stamp it has seen.
-public struct HLCClock: Sendable {
-    public let clientID: String
-    public private(set) var lastTime: Int64 = 0
-    public private(set) var lastCounter: Int64 = -1
+package struct HLCClock: Sendable {
+    package let clientID: String
+    package private(set) var lastTime: Int64 = 0
+    package private(set) var lastCounter: Int64 = -1
 
-    public init(uniqueID: String) {
+    package init(uniqueID: String) {
         clientID = HLC.clientID(uniqueID: uniqueID)
     }
 
     /// The next stamp, later than every stamp made or seen before.
-    public mutating func next(now: Int64) -> String {
+    package mutating func next(now: Int64) -> String {
         seen(nil, now: now)
         lastCounter += 1
         if lastCounter == HLC.counterLimit {
@@ -81,7 +81,7 @@ public struct HLCClock: Sendable {
 
     /// Moves the clock past a remote stamp (nil or empty: past the wall clock only). Malformed
     /// stamps and stamps more than five minutes ahead of `now` are ignored.
-    public mutating func seen(_ remote: String?, now: Int64) {
+    package mutating func seen(_ remote: String?, now: Int64) {
         var remoteTime: Int64 = 0
         var remoteCounter: Int64 = 0
         if let remote, !remote.isEmpty {

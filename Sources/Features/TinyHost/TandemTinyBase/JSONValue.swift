@@ -1,8 +1,8 @@
-import Foundation
+package import Foundation
 
 /// A parsed JSON document. TinyBase frames are read with Foundation's `JSONDecoder` into this
 /// shape; numbers are doubles, as in JavaScript.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -11,41 +11,41 @@ public enum JSONValue: Sendable, Equatable {
     case object([String: JSONValue])
 
     /// Parses JSON text; nil when it is not valid JSON.
-    public static func parse(_ text: Substring) -> JSONValue? {
+    package static func parse(_ text: Substring) -> JSONValue? {
         parse(Data(text.utf8))
     }
 
     /// Parses JSON bytes; nil when they are not valid JSON.
-    public static func parse(_ data: Data) -> JSONValue? {
+    package static func parse(_ data: Data) -> JSONValue? {
         try? decoder.decode(JSONValue.self, from: data)
     }
 
     /// One decoder for every frame (it holds no per-call state).
     private static let decoder = JSONDecoder()
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let string) = self { return string }
         return nil
     }
 
-    public var arrayValue: [JSONValue]? {
+    package var arrayValue: [JSONValue]? {
         if case .array(let array) = self { return array }
         return nil
     }
 
-    public var objectValue: [String: JSONValue]? {
+    package var objectValue: [String: JSONValue]? {
         if case .object(let object) = self { return object }
         return nil
     }
 
-    public var numberValue: Double? {
+    package var numberValue: Double? {
         if case .number(let number) = self { return number }
         return nil
     }
 }
 
 extension JSONValue: Decodable {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null

@@ -1,17 +1,17 @@
 /// JSON text exactly as JavaScript's `JSON.stringify` writes it. TinyBase hashes the stringified
 /// form of every cell, so one character of difference (an escaped `/`, `1.0` for `1`) makes
 /// peers' hashes disagree forever.
-public enum JavaScriptJSON {
+package enum JavaScriptJSON {
     /// `JSON.stringify(value)`. Object keys are written in JavaScript's own order for a parsed
     /// object: integer-like keys ascending, then the rest (whose original order a parsed
     /// dictionary no longer has) in code-point order.
-    public static func stringify(_ value: JSONValue) -> String {
+    package static func stringify(_ value: JSONValue) -> String {
         var output = ""
         write(value, to: &output)
         return output
     }
 
-    public static func write(_ value: JSONValue, to output: inout String) {
+    package static func write(_ value: JSONValue, to output: inout String) {
         switch value {
         case .null: output += "null"
         case .bool(let bool): output += bool ? "true" : "false"
@@ -38,13 +38,13 @@ public enum JavaScriptJSON {
 
     /// A JSON string literal: `"` and `\` escaped, control characters as `\b \f \n \r \t` or
     /// `\u00xx`; `/`, non-ASCII, U+2028/9 and DEL stay as they are.
-    public static func string(_ string: String) -> String {
+    package static func string(_ string: String) -> String {
         var output = ""
         writeString(string, to: &output)
         return output
     }
 
-    public static func writeString(_ string: String, to output: inout String) {
+    package static func writeString(_ string: String, to output: inout String) {
         output += "\""
         // Most strings need no escape: appended whole (large stores write megabytes of them).
         var bytes = string
@@ -86,7 +86,7 @@ public enum JavaScriptJSON {
     }
 
     /// UTF-8 bytes of `string(string)`, counted without writing it.
-    public static func stringSize(_ string: String) -> Int {
+    package static func stringSize(_ string: String) -> Int {
         var string = string
         return string.withUTF8 { bytes in
             var size = 2 + bytes.count
@@ -102,7 +102,7 @@ public enum JavaScriptJSON {
 
     /// ECMAScript's Number::toString for a finite number: the shortest digits that round-trip,
     /// plain between 1e-6 and 1e21, exponent form (`1e+21`, `1.5e-7`) outside; `-0` is `0`.
-    public static func number(_ number: Double) -> String {
+    package static func number(_ number: Double) -> String {
         guard number.isFinite else { return "null" }
         if number == 0 { return "0" }
         let (digits, pointPosition) = shortestDigits(abs(number))

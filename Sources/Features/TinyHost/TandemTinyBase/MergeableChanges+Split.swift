@@ -4,7 +4,7 @@
 extension MergeableChanges {
     /// UTF-8 bytes of `WireCodec.json(self)` (`[tables, values, 1]`), counted without writing
     /// it: an upper bound, exact but for one comma per non-empty object.
-    public var wireSize: Int {
+    package var wireSize: Int {
         var size = Self.emptySize + Self.stampSize(tablesHLC) + Self.stampSize(valuesHLC)
         for (tableID, table) in tables {
             size += Self.containerSize(tableID, table.hlc)
@@ -21,7 +21,7 @@ extension MergeableChanges {
     /// given), in table, row, cell, then value order. A single leaf larger than the budget is a
     /// piece of its own, over the budget: it cannot be cut. Never empty: changes with nothing in
     /// them are one empty piece.
-    public func pieces(maxBytes: Int, firstMaxBytes: Int? = nil) -> [MergeableChanges] {
+    package func pieces(maxBytes: Int, firstMaxBytes: Int? = nil) -> [MergeableChanges] {
         cut(maxBytes: maxBytes, firstMaxBytes: firstMaxBytes ?? maxBytes, onlyFirst: false)
     }
 
@@ -77,7 +77,7 @@ extension MergeableChanges {
 
     /// The first piece of at most `maxBytes` and everything else (which keeps the container
     /// stamps too: they only rise, so sending one twice changes nothing).
-    public func split(firstMaxBytes maxBytes: Int) -> (first: MergeableChanges, rest: MergeableChanges) {
+    package func split(firstMaxBytes maxBytes: Int) -> (first: MergeableChanges, rest: MergeableChanges) {
         let first = cut(maxBytes: maxBytes, firstMaxBytes: maxBytes, onlyFirst: true)[0]
         // The first piece is small: taking its leaves out is cheaper than building the rest.
         var rest = self
@@ -163,14 +163,14 @@ extension MergeableChanges {
 }
 
 /// Sizes and cuts of the hash trees in diff requests and answers.
-public enum HashTreeSize {
+package enum HashTreeSize {
     /// UTF-8 bytes of `{"id":hash,…}`, at most (a trailing comma counted).
-    public static func of(_ hashes: [String: UInt32]) -> Int {
+    package static func of(_ hashes: [String: UInt32]) -> Int {
         hashes.reduce(2) { $0 + entry($1.key) }
     }
 
     /// UTF-8 bytes of `{"table":{"row":hash,…},…}`, at most.
-    public static func of(_ hashes: MergeableStore.RowHashes) -> Int {
+    package static func of(_ hashes: MergeableStore.RowHashes) -> Int {
         hashes.reduce(2) { $0 + JavaScriptJSON.stringSize($1.key) + 2 + of($1.value) }
     }
 
@@ -178,7 +178,7 @@ public enum HashTreeSize {
     static func entry(_ id: String) -> Int { JavaScriptJSON.stringSize(id) + 12 }
 
     /// The hashes that fit in `maxBytes` (by id order), and the ids of the rest.
-    public static func fitting(_ hashes: [String: UInt32], maxBytes: Int) -> (kept: [String: UInt32], rest: [String]) {
+    package static func fitting(_ hashes: [String: UInt32], maxBytes: Int) -> (kept: [String: UInt32], rest: [String]) {
         var size = 2
         var kept: [String: UInt32] = [:]
         var rest: [String] = []
@@ -190,7 +190,7 @@ public enum HashTreeSize {
     }
 
     /// The row hashes that fit in `maxBytes` (by table, then row), and the (table, row) ids of the rest.
-    public static func fitting(_ hashes: MergeableStore.RowHashes, maxBytes: Int) -> (
+    package static func fitting(_ hashes: MergeableStore.RowHashes, maxBytes: Int) -> (
         kept: MergeableStore.RowHashes, rest: [(table: String, row: String)]
     ) {
         var size = 2
@@ -215,7 +215,7 @@ public enum HashTreeSize {
 
     /// Row hashes in groups of whole tables, each group at most `maxBytes` unless one table alone
     /// is larger (a GetRowDiff cannot list part of a table: the answer would hold every row left out).
-    public static func groups(_ hashes: MergeableStore.RowHashes, maxBytes: Int) -> [MergeableStore.RowHashes] {
+    package static func groups(_ hashes: MergeableStore.RowHashes, maxBytes: Int) -> [MergeableStore.RowHashes] {
         var groups: [MergeableStore.RowHashes] = []
         var group: MergeableStore.RowHashes = [:]
         var size = 2
@@ -235,7 +235,7 @@ public enum HashTreeSize {
 
     /// Cell hashes in groups of whole rows, each group at most `maxBytes` unless one row alone is
     /// larger (a GetCellDiff answers only for the rows it lists, so rows may be asked apart).
-    public static func groups(_ hashes: MergeableStore.CellHashes, maxBytes: Int) -> [MergeableStore.CellHashes] {
+    package static func groups(_ hashes: MergeableStore.CellHashes, maxBytes: Int) -> [MergeableStore.CellHashes] {
         var groups: [MergeableStore.CellHashes] = []
         var group: MergeableStore.CellHashes = [:]
         var size = 2

@@ -1,19 +1,19 @@
 /// A set of stamped cells and values, the body of a ContentDiff and of diff responses: tables of
 /// rows of cells, and values, each container with its own stamp (usually empty).
-public struct MergeableChanges: Sendable, Equatable {
-    public var tables: [String: TableChanges] = [:]
-    public var tablesHLC = ""
-    public var values: [String: LeafStamp] = [:]
-    public var valuesHLC = ""
+package struct MergeableChanges: Sendable, Equatable {
+    package var tables: [String: TableChanges] = [:]
+    package var tablesHLC = ""
+    package var values: [String: LeafStamp] = [:]
+    package var valuesHLC = ""
 
-    public init() {}
+    package init() {}
 
-    public var isEmpty: Bool {
+    package var isEmpty: Bool {
         tables.isEmpty && values.isEmpty && tablesHLC.isEmpty && valuesHLC.isEmpty
     }
 
     /// The latest stamp in the changes, for a clock to move past (and to spot future stamps).
-    public var latestHLC: String {
+    package var latestHLC: String {
         var latest = max(tablesHLC, valuesHLC)
         for table in tables.values {
             latest = max(latest, table.hlc)
@@ -27,7 +27,7 @@ public struct MergeableChanges: Sendable, Equatable {
     }
 
     /// Adds `other`'s stamps (later container stamps win; leaves are replaced).
-    public mutating func add(_ other: MergeableChanges) {
+    package mutating func add(_ other: MergeableChanges) {
         tablesHLC = max(tablesHLC, other.tablesHLC)
         valuesHLC = max(valuesHLC, other.valuesHLC)
         for (tableID, table) in other.tables {
@@ -45,19 +45,19 @@ public struct MergeableChanges: Sendable, Equatable {
     }
 }
 
-public struct TableChanges: Sendable, Equatable {
-    public var rows: [String: RowChanges] = [:]
-    public var hlc = ""
-    public init(rows: [String: RowChanges] = [:], hlc: String = "") {
+package struct TableChanges: Sendable, Equatable {
+    package var rows: [String: RowChanges] = [:]
+    package var hlc = ""
+    package init(rows: [String: RowChanges] = [:], hlc: String = "") {
         self.rows = rows
         self.hlc = hlc
     }
 }
 
-public struct RowChanges: Sendable, Equatable {
-    public var cells: [String: LeafStamp] = [:]
-    public var hlc = ""
-    public init(cells: [String: LeafStamp] = [:], hlc: String = "") {
+package struct RowChanges: Sendable, Equatable {
+    package var cells: [String: LeafStamp] = [:]
+    package var hlc = ""
+    package init(cells: [String: LeafStamp] = [:], hlc: String = "") {
         self.cells = cells
         self.hlc = hlc
     }

@@ -4,7 +4,7 @@ extension MergeableStore {
     /// `[[tables, hlc, hash], [values, hlc, hash]]`. Deleted leaves are written as `null` (what
     /// `JSON.stringify` makes of `undefined`; both hash alike) and encoded objects and arrays as
     /// JSON, since `setMergeableContent` refuses the U+FFFC and U+FFFD string forms.
-    public var contentJSON: JSONValue {
+    package var contentJSON: JSONValue {
         func leaf(_ leaf: HashedLeaf) -> JSONValue {
             .array([leaf.value?.decodedJSON ?? .null, .string(leaf.hlc), .number(Double(leaf.hash))])
         }

@@ -1,16 +1,16 @@
 /// The hash trees a peer compares and the diffs it answers with (GetTableDiff, GetRowDiff,
 /// GetCellDiff, GetValueDiff), computed as TinyBase computes them.
 extension MergeableStore {
-    public typealias TableHashes = [String: UInt32]
-    public typealias RowHashes = [String: [String: UInt32]]
-    public typealias CellHashes = [String: [String: [String: UInt32]]]
+    package typealias TableHashes = [String: UInt32]
+    package typealias RowHashes = [String: [String: UInt32]]
+    package typealias CellHashes = [String: [String: [String: UInt32]]]
 
-    public var tableHashes: TableHashes { tables.mapValues(\.hash) }
+    package var tableHashes: TableHashes { tables.mapValues(\.hash) }
 
-    public var valueHashes: [String: UInt32] { values.mapValues(\.hash) }
+    package var valueHashes: [String: UInt32] { values.mapValues(\.hash) }
 
     /// Own row hashes of the tables whose hash differs from `other`'s.
-    public func rowHashes(differingFrom other: TableHashes) -> RowHashes {
+    package func rowHashes(differingFrom other: TableHashes) -> RowHashes {
         var result: RowHashes = [:]
         for (tableID, otherHash) in other {
             guard let table = tables[tableID], table.hash != otherHash else { continue }
@@ -20,7 +20,7 @@ extension MergeableStore {
     }
 
     /// Own cell hashes of the rows whose hash differs from `other`'s.
-    public func cellHashes(differingFrom other: RowHashes) -> CellHashes {
+    package func cellHashes(differingFrom other: RowHashes) -> CellHashes {
         var result: CellHashes = [:]
         for (tableID, otherRows) in other {
             guard let table = tables[tableID] else { continue }
@@ -33,7 +33,7 @@ extension MergeableStore {
     }
 
     /// GetTableDiff: whole tables the requester lacks, and own hashes of tables that differ.
-    public func tableDiff(_ requester: TableHashes) -> (newTables: MergeableChanges, differing: TableHashes) {
+    package func tableDiff(_ requester: TableHashes) -> (newTables: MergeableChanges, differing: TableHashes) {
         var newTables = MergeableChanges()
         newTables.tablesHLC = tablesHLC
         var differing: TableHashes = [:]
@@ -48,7 +48,7 @@ extension MergeableStore {
     }
 
     /// GetRowDiff: whole rows the requester lacks in the listed tables, and own hashes of rows that differ.
-    public func rowDiff(_ requester: RowHashes) -> (newRows: MergeableChanges, differing: RowHashes) {
+    package func rowDiff(_ requester: RowHashes) -> (newRows: MergeableChanges, differing: RowHashes) {
         var newRows = MergeableChanges()
         newRows.tablesHLC = tablesHLC
         var differing: RowHashes = [:]
@@ -66,7 +66,7 @@ extension MergeableStore {
     }
 
     /// GetCellDiff: own cells of the listed rows whose hash differs from (or is missing in) the requester's.
-    public func cellDiff(_ requester: CellHashes) -> MergeableChanges {
+    package func cellDiff(_ requester: CellHashes) -> MergeableChanges {
         var diff = MergeableChanges()
         diff.tablesHLC = tablesHLC
         for (tableID, theirRows) in requester {
@@ -84,7 +84,7 @@ extension MergeableStore {
     }
 
     /// GetValueDiff: own values whose hash differs from (or is missing in) the requester's.
-    public func valueDiff(_ requester: [String: UInt32]) -> MergeableChanges {
+    package func valueDiff(_ requester: [String: UInt32]) -> MergeableChanges {
         var diff = MergeableChanges()
         diff.valuesHLC = valuesHLC
         for (valueID, value) in values where requester[valueID] != value.hash {
@@ -94,7 +94,7 @@ extension MergeableStore {
     }
 
     /// Everything, as changes (no hashes): what a full merge into another store needs.
-    public var allChanges: MergeableChanges {
+    package var allChanges: MergeableChanges {
         var changes = MergeableChanges()
         changes.tablesHLC = tablesHLC
         changes.tables = tables.mapValues(\.changes)
@@ -106,10 +106,10 @@ extension MergeableStore {
 
 extension TableNode {
     /// The whole table as changes.
-    public var changes: TableChanges { TableChanges(rows: rows.mapValues(\.changes), hlc: hlc) }
+    package var changes: TableChanges { TableChanges(rows: rows.mapValues(\.changes), hlc: hlc) }
 }
 
 extension RowNode {
     /// The whole row as changes.
-    public var changes: RowChanges { RowChanges(cells: cells.mapValues(\.stamp), hlc: hlc) }
+    package var changes: RowChanges { RowChanges(cells: cells.mapValues(\.stamp), hlc: hlc) }
 }

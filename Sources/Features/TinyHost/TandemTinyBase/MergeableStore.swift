@@ -2,23 +2,23 @@
 /// Merging follows TinyBase exactly (last writer by HLC wins per cell and value, equal stamps keep
 /// the local one, container stamps only rise), and hashes are kept the way TinyBase keeps them,
 /// so content hashes agree with every client's.
-public struct MergeableStore: Sendable, Equatable {
-    public private(set) var tables: [String: TableNode] = [:]
-    public private(set) var tablesHLC = ""
-    public private(set) var tablesHash: UInt32 = 0
-    public private(set) var values: [String: HashedLeaf] = [:]
-    public private(set) var valuesHLC = ""
-    public private(set) var valuesHash: UInt32 = 0
+package struct MergeableStore: Sendable, Equatable {
+    package private(set) var tables: [String: TableNode] = [:]
+    package private(set) var tablesHLC = ""
+    package private(set) var tablesHash: UInt32 = 0
+    package private(set) var values: [String: HashedLeaf] = [:]
+    package private(set) var valuesHLC = ""
+    package private(set) var valuesHash: UInt32 = 0
 
-    public init() {}
+    package init() {}
 
     /// `[tablesHash, valuesHash]`, what GetContentHashes answers.
-    public var contentHashes: (tables: UInt32, values: UInt32) { (tablesHash, valuesHash) }
+    package var contentHashes: (tables: UInt32, values: UInt32) { (tablesHash, valuesHash) }
 
     /// Merges changes and returns the part that won (what other peers have not seen from here).
     /// Callers validate stamps first (`MergeableChanges` parsing refuses future ones).
     @discardableResult
-    public mutating func merge(_ changes: MergeableChanges) -> MergeableChanges {
+    package mutating func merge(_ changes: MergeableChanges) -> MergeableChanges {
         var applied = MergeableChanges()
         var newTablesHash = tablesHash
         for (tableID, incomingTable) in changes.tables {
@@ -97,22 +97,22 @@ public struct MergeableStore: Sendable, Equatable {
 }
 
 /// A stored leaf: value (nil = deleted), stamp and hash.
-public struct HashedLeaf: Sendable, Equatable {
-    public var value: CellValue?
-    public var hlc: String
-    public var hash: UInt32
+package struct HashedLeaf: Sendable, Equatable {
+    package var value: CellValue?
+    package var hlc: String
+    package var hash: UInt32
 
-    public var stamp: LeafStamp { LeafStamp(value, hlc: hlc) }
+    package var stamp: LeafStamp { LeafStamp(value, hlc: hlc) }
 }
 
-public struct RowNode: Sendable, Equatable {
-    public var cells: [String: HashedLeaf] = [:]
-    public var hlc = ""
-    public var hash: UInt32 = 0
+package struct RowNode: Sendable, Equatable {
+    package var cells: [String: HashedLeaf] = [:]
+    package var hlc = ""
+    package var hash: UInt32 = 0
 }
 
-public struct TableNode: Sendable, Equatable {
-    public var rows: [String: RowNode] = [:]
-    public var hlc = ""
-    public var hash: UInt32 = 0
+package struct TableNode: Sendable, Equatable {
+    package var rows: [String: RowNode] = [:]
+    package var hlc = ""
+    package var hash: UInt32 = 0
 }

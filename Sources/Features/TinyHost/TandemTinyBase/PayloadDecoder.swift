@@ -4,24 +4,24 @@ import Foundation
 /// fragments `<peer>\n<messageId>\n<index>\n<total>\n<chunk>` (TinyBase v9.0+, when a client is
 /// made with a fragment size). Bounded: at most `maxBuffers` incomplete messages and `maxBufferedBytes`
 /// held, at most 1,000 fragments a message, incomplete ones dropped after `fragmentTimeout`.
-public struct PayloadDecoder: Sendable {
-    public struct Decoded: Sendable, Equatable {
-        public let peer: String
-        public let requestID: String?
-        public let message: SyncMessage
+package struct PayloadDecoder: Sendable {
+    package struct Decoded: Sendable, Equatable {
+        package let peer: String
+        package let requestID: String?
+        package let message: SyncMessage
     }
 
-    public enum Failure: Error, Sendable, Equatable {
+    package enum Failure: Error, Sendable, Equatable {
         /// Not a protocol message (close 1007, `tinybase:14`).
         case malformed(String)
         /// Fragment limits passed (close 1013, `tinybase:15`).
         case overflow
     }
 
-    public static let maxFragments = 1000
-    public var maxBuffers = 100
-    public var maxBufferedBytes = 16 * 1024 * 1024
-    public var fragmentTimeout: Duration = .seconds(10)
+    package static let maxFragments = 1000
+    package var maxBuffers = 100
+    package var maxBufferedBytes = 16 * 1024 * 1024
+    package var fragmentTimeout: Duration = .seconds(10)
 
     private struct Pending: Sendable {
         var chunks: [String?]
@@ -33,10 +33,10 @@ public struct PayloadDecoder: Sendable {
     private var pending: [String: Pending] = [:]
     private var bufferedBytes = 0
 
-    public init() {}
+    package init() {}
 
     /// The message a frame completes: nil while a fragmented message is incomplete.
-    public mutating func decode(_ payload: String, now: ContinuousClock.Instant = .now) throws(Failure) -> Decoded? {
+    package mutating func decode(_ payload: String, now: ContinuousClock.Instant = .now) throws(Failure) -> Decoded? {
         dropExpired(now: now)
         guard let split = payload.firstIndex(of: "\n") else {
             throw .malformed("a frame must start with a peer id and a newline")

@@ -1,5 +1,5 @@
 /// One sync protocol message: `[requestId, message, body]` after the peer-id line.
-public enum SyncMessage: Sendable, Equatable {
+package enum SyncMessage: Sendable, Equatable {
     /// 0: the answer to a request; its body's shape depends on what was asked.
     case response(JSONValue)
     /// 1: asks for `[tablesHash, valuesHash]`.
@@ -14,7 +14,7 @@ public enum SyncMessage: Sendable, Equatable {
     case getCellDiff(MergeableStore.CellHashes)
     case getValueDiff([String: UInt32])
 
-    public var number: Int {
+    package var number: Int {
         switch self {
         case .response: 0
         case .getContentHashes: 1
@@ -28,7 +28,7 @@ public enum SyncMessage: Sendable, Equatable {
     }
 
     /// Reads a message from its number and body, checking the body's shape.
-    public init(number: Int, body: JSONValue) throws(WireCodec.Malformed) {
+    package init(number: Int, body: JSONValue) throws(WireCodec.Malformed) {
         switch number {
         case 0:
             guard Self.isResponseShape(body) else { throw WireCodec.Malformed("unrecognised response body") }
@@ -48,7 +48,7 @@ public enum SyncMessage: Sendable, Equatable {
         }
     }
 
-    public var body: JSONValue {
+    package var body: JSONValue {
         switch self {
         case .response(let body): body
         case .getContentHashes: .string("")
@@ -75,21 +75,21 @@ public enum SyncMessage: Sendable, Equatable {
 
 /// A whole text frame: `<peer id>\n<JSON>`. From a client the id names the destination (`""` all,
 /// `"S"` the server); from the server it names the source.
-public struct SyncFrame: Sendable, Equatable {
-    public static let serverID = "S"
+package struct SyncFrame: Sendable, Equatable {
+    package static let serverID = "S"
 
-    public var peer: String
-    public var requestID: String?
-    public var message: SyncMessage
+    package var peer: String
+    package var requestID: String?
+    package var message: SyncMessage
 
-    public init(peer: String, requestID: String?, message: SyncMessage) {
+    package init(peer: String, requestID: String?, message: SyncMessage) {
         self.peer = peer
         self.requestID = requestID
         self.message = message
     }
 
     /// The frame's text, JSON written as JavaScript writes it.
-    public var text: String {
+    package var text: String {
         var output = peer + "\n"
         let requestJSON: JSONValue = requestID.map { .string($0) } ?? .null
         JavaScriptJSON.write(.array([requestJSON, .number(Double(message.number)), message.body]), to: &output)
@@ -97,7 +97,7 @@ public struct SyncFrame: Sendable, Equatable {
     }
 
     /// Reads `[requestId, message, body]`.
-    public static func message(fromJSON json: JSONValue) throws(WireCodec.Malformed) -> (String?, SyncMessage) {
+    package static func message(fromJSON json: JSONValue) throws(WireCodec.Malformed) -> (String?, SyncMessage) {
         guard let parts = json.arrayValue, parts.count == 3 else {
             throw WireCodec.Malformed("a message must be [requestId, message, body]")
         }

@@ -1,17 +1,17 @@
 /// Reading and writing the JSON shapes of the sync protocol: stamps, changes, hash trees.
 /// Reading is lenient where TinyBase versions differ (stamps of one to three elements, any
 /// request id) and strict where TinyBase v9.3+ is (shapes, stamp syntax, hash range).
-public enum WireCodec {
+package enum WireCodec {
     /// A body that breaks the protocol's shapes; the socket is closed with 1007.
-    public struct Malformed: Error, Sendable, Equatable {
-        public let reason: String
-        public init(_ reason: String) { self.reason = reason }
+    package struct Malformed: Error, Sendable, Equatable {
+        package let reason: String
+        package init(_ reason: String) { self.reason = reason }
     }
 
     // MARK: Reading
 
     /// `[TablesStamp, ValuesStamp]` or `[TablesStamp, ValuesStamp, 1]`.
-    public static func changes(_ json: JSONValue) throws(Malformed) -> MergeableChanges {
+    package static func changes(_ json: JSONValue) throws(Malformed) -> MergeableChanges {
         guard let parts = json.arrayValue, parts.count == 2 || (parts.count == 3 && parts[2] == .number(1)) else {
             throw Malformed("changes must be [tables, values] or [tables, values, 1]")
         }
@@ -23,7 +23,7 @@ public enum WireCodec {
     }
 
     /// A TablesStamp (three levels of stamped objects over leaves).
-    public static func tablesStamp(_ json: JSONValue) throws(Malformed) -> MergeableChanges {
+    package static func tablesStamp(_ json: JSONValue) throws(Malformed) -> MergeableChanges {
         var changes = MergeableChanges()
         let (tables, tablesHLC) = try stamp(json)
         guard let tableObjects = tables.objectValue else { throw Malformed("tables must be an object") }
@@ -42,7 +42,7 @@ public enum WireCodec {
     }
 
     /// A stamped object of leaves (a row, or the values).
-    public static func leaves(_ json: JSONValue) throws(Malformed) -> ([String: LeafStamp], String) {
+    package static func leaves(_ json: JSONValue) throws(Malformed) -> ([String: LeafStamp], String) {
         let (thing, hlc) = try stamp(json)
         guard let objects = thing.objectValue else { throw Malformed("a row or values must be an object") }
         var leaves: [String: LeafStamp] = [:]
@@ -72,7 +72,7 @@ public enum WireCodec {
     }
 
     /// An unsigned 32-bit integer.
-    public static func hash(_ json: JSONValue) throws(Malformed) -> UInt32 {
+    package static func hash(_ json: JSONValue) throws(Malformed) -> UInt32 {
         guard let number = json.numberValue, number >= 0, number <= 4_294_967_295, number.rounded() == number else {
             throw Malformed("hashes must be integers from 0 to 4294967295")
         }
@@ -80,7 +80,7 @@ public enum WireCodec {
     }
 
     /// `[tablesHash, valuesHash]`.
-    public static func contentHashes(_ json: JSONValue) throws(Malformed) -> (tables: UInt32, values: UInt32) {
+    package static func contentHashes(_ json: JSONValue) throws(Malformed) -> (tables: UInt32, values: UInt32) {
         guard let parts = json.arrayValue, parts.count == 2 else {
             throw Malformed("content hashes must be two hashes")
         }
@@ -88,7 +88,7 @@ public enum WireCodec {
     }
 
     /// `{id: hash}`.
-    public static func hashes(_ json: JSONValue) throws(Malformed) -> [String: UInt32] {
+    package static func hashes(_ json: JSONValue) throws(Malformed) -> [String: UInt32] {
         guard let object = json.objectValue else { throw Malformed("hashes must be an object") }
         var result: [String: UInt32] = [:]
         for (id, value) in object { result[id] = try hash(value) }
@@ -96,7 +96,7 @@ public enum WireCodec {
     }
 
     /// `{tableId: {rowId: hash}}`.
-    public static func rowHashes(_ json: JSONValue) throws(Malformed) -> MergeableStore.RowHashes {
+    package static func rowHashes(_ json: JSONValue) throws(Malformed) -> MergeableStore.RowHashes {
         guard let object = json.objectValue else { throw Malformed("row hashes must be an object") }
         var result: MergeableStore.RowHashes = [:]
         for (id, value) in object { result[id] = try hashes(value) }
@@ -104,7 +104,7 @@ public enum WireCodec {
     }
 
     /// `{tableId: {rowId: {cellId: hash}}}`.
-    public static func cellHashes(_ json: JSONValue) throws(Malformed) -> MergeableStore.CellHashes {
+    package static func cellHashes(_ json: JSONValue) throws(Malformed) -> MergeableStore.CellHashes {
         guard let object = json.objectValue else { throw Malformed("cell hashes must be an object") }
         var result: MergeableStore.CellHashes = [:]
         for (id, value) in object { result[id] = try rowHashes(value) }
@@ -113,11 +113,11 @@ public enum WireCodec {
 
     // MARK: Writing (as TinyBase v9.5 writes: no hashes, empty stamps left out)
 
-    public static func json(_ changes: MergeableChanges) -> JSONValue {
+    package static func json(_ changes: MergeableChanges) -> JSONValue {
         .array([tablesJSON(changes), valuesJSON(changes), .number(1)])
     }
 
-    public static func tablesJSON(_ changes: MergeableChanges) -> JSONValue {
+    package static func tablesJSON(_ changes: MergeableChanges) -> JSONValue {
         stamped(
             .object(
                 changes.tables.mapValues { table in
@@ -126,19 +126,19 @@ public enum WireCodec {
                 }), changes.tablesHLC)
     }
 
-    public static func valuesJSON(_ changes: MergeableChanges) -> JSONValue {
+    package static func valuesJSON(_ changes: MergeableChanges) -> JSONValue {
         stamped(leavesJSON(changes.values), changes.valuesHLC)
     }
 
-    public static func json(_ hashes: [String: UInt32]) -> JSONValue {
+    package static func json(_ hashes: [String: UInt32]) -> JSONValue {
         .object(hashes.mapValues { .number(Double($0)) })
     }
 
-    public static func json(_ hashes: MergeableStore.RowHashes) -> JSONValue {
+    package static func json(_ hashes: MergeableStore.RowHashes) -> JSONValue {
         .object(hashes.mapValues { json($0) })
     }
 
-    public static func json(_ hashes: MergeableStore.CellHashes) -> JSONValue {
+    package static func json(_ hashes: MergeableStore.CellHashes) -> JSONValue {
         .object(hashes.mapValues { json($0) })
     }
 

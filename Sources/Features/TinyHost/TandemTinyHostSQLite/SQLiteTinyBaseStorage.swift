@@ -1,17 +1,17 @@
-import GRDB
+package import GRDB
 import TandemSQLite
-import TandemTinyBase
+package import TandemTinyBase
 import TandemTinyHost
 
 /// `TinyBaseStoreStorage` on SQLite (migration "v6 tinybase stores").
-public struct SQLiteTinyBaseStorage: TinyBaseStoreStorage {
+package struct SQLiteTinyBaseStorage: TinyBaseStoreStorage {
     private let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    package init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func loadStore(named name: String) async throws -> MergeableChanges {
+    package func loadStore(named name: String) async throws -> MergeableChanges {
         try await pool.read { db in
             var changes = MergeableChanges()
             let cells = try Row.fetchCursor(
@@ -44,7 +44,7 @@ public struct SQLiteTinyBaseStorage: TinyBaseStoreStorage {
         }
     }
 
-    public func save(_ changes: [String: MergeableChanges]) async throws {
+    package func save(_ changes: [String: MergeableChanges]) async throws {
         try await pool.write { db in
             let cell = try db.cachedStatement(
                 sql:
@@ -78,7 +78,7 @@ public struct SQLiteTinyBaseStorage: TinyBaseStoreStorage {
     }
 
     /// Deletes a store's content (its user was deleted).
-    public func deleteStore(named name: String) async throws {
+    package func deleteStore(named name: String) async throws {
         try await pool.write { db in
             for table in ["tinybase_cell", "tinybase_value", "tinybase_stamp"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE store = ?", arguments: [name])

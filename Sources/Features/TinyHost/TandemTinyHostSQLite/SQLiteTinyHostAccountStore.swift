@@ -1,16 +1,16 @@
-import GRDB
+package import GRDB
 import TandemSQLite
-import TandemTinyHost
+package import TandemTinyHost
 
 /// `TinyHostAccountStore` on SQLite through GRDB; shares the relay's `DatabasePool`.
-public final class SQLiteTinyHostAccountStore: TinyHostAccountStore {
+package final class SQLiteTinyHostAccountStore: TinyHostAccountStore {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    package init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func insertUser(_ user: NewTinyHostUser) async throws -> TinyHostUser? {
+    package func insertUser(_ user: NewTinyHostUser) async throws -> TinyHostUser? {
         try await pool.write { db in
             // The unique (namespace, email) key decides races between two sign-ups.
             try db.execute(
@@ -26,7 +26,7 @@ public final class SQLiteTinyHostAccountStore: TinyHostAccountStore {
         }
     }
 
-    public func credentials(namespace: String, email: String) async throws -> TinyHostCredentials? {
+    package func credentials(namespace: String, email: String) async throws -> TinyHostCredentials? {
         try await pool.read { db in
             try Row.fetchOne(
                 db,
@@ -39,14 +39,14 @@ public final class SQLiteTinyHostAccountStore: TinyHostAccountStore {
         }
     }
 
-    public func updatePasswordHash(user: Int64, passwordHash: String) async throws {
+    package func updatePasswordHash(user: Int64, passwordHash: String) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: "UPDATE tinyhost_users SET passwordHash = ? WHERE id = ?", arguments: [passwordHash, user])
         }
     }
 
-    public func insertSession(_ session: NewTinyHostSession, maxPerUser: Int) async throws {
+    package func insertSession(_ session: NewTinyHostSession, maxPerUser: Int) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: "INSERT INTO tinyhost_sessions (tokenHash, userId, createdAt, expiresAt) VALUES (?, ?, ?, ?)",
@@ -61,7 +61,7 @@ public final class SQLiteTinyHostAccountStore: TinyHostAccountStore {
         }
     }
 
-    public func session(tokenHash: String) async throws -> (session: TinyHostSession, user: TinyHostUser)? {
+    package func session(tokenHash: String) async throws -> (session: TinyHostSession, user: TinyHostUser)? {
         try await pool.read { db in
             guard
                 let row = try Row.fetchOne(
@@ -81,14 +81,14 @@ public final class SQLiteTinyHostAccountStore: TinyHostAccountStore {
         }
     }
 
-    public func deleteSession(tokenHash: String) async throws -> Bool {
+    package func deleteSession(tokenHash: String) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM tinyhost_sessions WHERE tokenHash = ?", arguments: [tokenHash])
             return db.changesCount > 0
         }
     }
 
-    public func deleteSessions(expiredAt now: Int64) async throws -> Int {
+    package func deleteSessions(expiredAt now: Int64) async throws -> Int {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM tinyhost_sessions WHERE expiresAt <= ?", arguments: [now])
             return db.changesCount

@@ -1,11 +1,11 @@
 import GRDB
-import TandemSQLite
+package import TandemSQLite
 
 /// TinyHost's tables: users unique per (namespace, email) with Argon2id password hashes, and
 /// sessions keyed by the SHA-256 of their UUID. Times are milliseconds since 1970.
-public enum TinyHostSchema {
+package enum TinyHostSchema {
     /// TinyHost's schema steps (accounts, then the users' stores), under the names they were released with.
-    public static let migrations: [SQLiteMigration] = [
+    package static let migrations: [SQLiteMigration] = [
         SQLiteMigration("v5 tinyhost accounts", migrate: create),
         SQLiteMigration("v6 tinybase stores", migrate: TinyBaseSchema.create),
     ]

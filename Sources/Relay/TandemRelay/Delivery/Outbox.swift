@@ -1,4 +1,4 @@
-import TandemConnection
+public import TandemConnection
 
 /// Where a room puts events for one member. Called while the room is locked: must never block.
 public protocol Outbox: AnyObject, Sendable {

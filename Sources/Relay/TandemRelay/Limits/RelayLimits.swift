@@ -1,4 +1,4 @@
-import TandemConnection
+public import TandemConnection
 
 /// The relay's explicit limits. Every one is configurable; errors that enforce them name them.
 public struct RelayLimits: Sendable, Equatable {

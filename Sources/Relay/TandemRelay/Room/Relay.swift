@@ -1,5 +1,5 @@
 import Synchronization
-import TandemConnection
+public import TandemConnection
 
 /// The core of Tandem: the rooms of one server, their admission rules, limits and message log.
 ///

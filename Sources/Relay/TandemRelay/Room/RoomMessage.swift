@@ -1,4 +1,4 @@
-import TandemConnection
+public import TandemConnection
 
 /// One message in a room's log: sequenced, addressed and timestamped by the relay.
 public struct RoomMessage: Sendable, Equatable {

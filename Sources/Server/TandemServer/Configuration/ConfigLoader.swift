@@ -1,13 +1,13 @@
 import Foundation
 
 /// A configuration problem that stops start-up, with where it came from.
-public struct ConfigError: Error, CustomStringConvertible, Equatable {
-    public let description: String
+package struct ConfigError: Error, CustomStringConvertible, Equatable {
+    package let description: String
 }
 
 /// Reads settings from a KEY=VALUE file, then the environment, then command-line overrides, each
 /// overriding the one before, and validates every value against its key's rule.
-public struct ConfigLoader {
+package struct ConfigLoader {
     /// Where a value came from, for error messages.
     enum Source: CustomStringConvertible {
         case file(path: String, line: Int)
@@ -25,7 +25,7 @@ public struct ConfigLoader {
 
     private(set) var values: [String: String] = [:]
     /// What start-up should log about the sources it read (ignored environment variables).
-    public private(set) var warnings: [String] = []
+    package private(set) var warnings: [String] = []
     /// The keys this loader accepts: relay.conf's or auth.conf's.
     let keys: [ConfigKey]
     /// Whether this loader warns of `TANDEM_` variables that are no setting. Both loaders read the
@@ -33,7 +33,7 @@ public struct ConfigLoader {
     private let warnsOfUnknownVariables: Bool
 
     /// A loader for relay.conf's keys.
-    public init() {
+    package init() {
         self.keys = ConfigKey.all
         self.warnsOfUnknownVariables = true
     }
@@ -46,7 +46,7 @@ public struct ConfigLoader {
     func key(named name: String) -> ConfigKey? { keys.first { $0.name == name } }
 
     /// Parses the text of a relay.conf: `#` comments, blank lines, `key = value` split on the first '='.
-    public mutating func applyFile(_ text: String, path: String) throws(ConfigError) {
+    package mutating func applyFile(_ text: String, path: String) throws(ConfigError) {
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -62,7 +62,7 @@ public struct ConfigLoader {
 
     /// Applies `TANDEM_*` variables and Hone's legacy names. A `TANDEM_*` name that is no setting
     /// is not an error (orchestrators set such names on their own) but a warning in `warnings`.
-    public mutating func applyEnvironment(_ environment: [String: String]) throws(ConfigError) {
+    package mutating func applyEnvironment(_ environment: [String: String]) throws(ConfigError) {
         // The SDS server's persistence directory: Tandem keeps SDS stores in its one database,
         // so the directory says where that file goes (any sqlite.path variable still wins).
         if key(named: SDSFeature.Keys.persist.name) != nil, let directory = environment["SDS_PERSIST_DIR"],
@@ -93,7 +93,7 @@ public struct ConfigLoader {
     }
 
     /// Applies `key=value` overrides given on the command line.
-    public mutating func applyOverride(_ key: String, _ value: String) throws(ConfigError) {
+    package mutating func applyOverride(_ key: String, _ value: String) throws(ConfigError) {
         try set(key, value, from: .flag)
     }
 
@@ -109,7 +109,7 @@ public struct ConfigLoader {
     }
 
     /// The validated configuration.
-    public func configuration() throws(ConfigError) -> ServerConfiguration {
+    package func configuration() throws(ConfigError) -> ServerConfiguration {
         var configuration = try ServerConfiguration(settings: self)
         configuration.warnings = warnings + configuration.warnings
         return configuration
@@ -121,7 +121,7 @@ extension ConfigLoader {
     /// Loads the configuration as `tandem serve` does: `configPath` (which must exist) or else
     /// `./relay.conf` if present (unless `searchWorkingDirectory` is false), then `environment`,
     /// then `overrides` in order.
-    public static func load(
+    package static func load(
         configPath: String?, searchWorkingDirectory: Bool = true, environment: [String: String],
         overrides: [(String, String)]
     ) throws(ConfigError) -> (ServerConfiguration, fileUsed: String?) {

@@ -1,40 +1,40 @@
-import Logging
+package import Logging
 import TandemConnection
 import TandemLAN
-import TandemRelay
-import TandemSDS
-import TandemSQLite
-import TandemTinyHost
+package import TandemRelay
+package import TandemSDS
+package import TandemSQLite
+package import TandemTinyHost
 
 /// The server's validated settings. Built once at start-up by `ConfigLoader`.
-public struct ServerConfiguration: Sendable {
-    public var host: String
-    public var httpPort: Int
-    public var webSocketPort: Int
+package struct ServerConfiguration: Sendable {
+    package var host: String
+    package var httpPort: Int
+    package var webSocketPort: Int
     /// Empty means development mode: tokens are not checked.
-    public var authSecret: String
-    public var acceptsLegacyTokens: Bool
-    public var allowInsecure: Bool
-    public var sqlitePath: String
-    public var durability: Durability
-    public var limits: RelayLimits
+    package var authSecret: String
+    package var acceptsLegacyTokens: Bool
+    package var allowInsecure: Bool
+    package var sqlitePath: String
+    package var durability: Durability
+    package var limits: RelayLimits
     /// How long a new connection may take to join.
-    public var joinTimeout: Duration
+    package var joinTimeout: Duration
     /// WebSocket ping period; nil turns pings off.
-    public var pingInterval: Duration?
+    package var pingInterval: Duration?
     /// Stored messages older than this many days are deleted; 0 keeps them forever.
-    public var retentionDays: Int
-    public var logLevel: Logger.Level
+    package var retentionDays: Int
+    package var logLevel: Logger.Level
     /// Empty turns the SDS endpoints off.
-    public var sdsSecret: String
-    public var sdsIssuer: String?
-    public var sds: SDSSettings
-    public var lan: LANConfiguration
+    package var sdsSecret: String
+    package var sdsIssuer: String?
+    package var sds: SDSSettings
+    package var lan: LANConfiguration
     /// The TinyHost accounts (and sync) settings, `tinyhost.*`.
-    public var tinyHost: TinyHostSettings
+    package var tinyHost: TinyHostSettings
 
     /// Start-up notes about the sources read (say, environment variables that are no settings).
-    public var warnings: [String] = []
+    package var warnings: [String] = []
 
     /// Listeners without a port of their own follow `port`: these offsets from it (0 stays 0).
     static let webSocketPortOffset = 1
@@ -53,10 +53,10 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// Whether tokens go unchecked.
-    public var isDevelopmentMode: Bool { authSecret.isEmpty }
+    package var isDevelopmentMode: Bool { authSecret.isEmpty }
 
     /// Whether `host` only accepts connections from this machine.
-    public var isLoopback: Bool {
+    package var isLoopback: Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 

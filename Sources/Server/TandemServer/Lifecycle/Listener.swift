@@ -18,14 +18,14 @@ struct Listener<Wrapped: Service>: Service {
 }
 
 /// A listener stopped with an error, typically when it could not bind its address.
-public struct ListenerError: Error, CustomStringConvertible, Equatable {
+package struct ListenerError: Error, CustomStringConvertible, Equatable {
     /// `HTTP`, `WebSocket`, `accounts` or `LAN`.
-    public let listener: String
-    public let host: String
-    public let port: Int
-    public let underlying: String
+    package let listener: String
+    package let host: String
+    package let port: Int
+    package let underlying: String
 
-    public var description: String {
+    package var description: String {
         let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         let setting = ["HTTP": "port", "WebSocket": "ws.port", "accounts": "auth.conf port", "LAN": "lan.port"][
             listener]

@@ -1,11 +1,11 @@
 /// The addresses a running server listens on.
-public struct BoundPorts: Sendable, Equatable {
-    public var http: Int
-    public var webSocket: Int
+package struct BoundPorts: Sendable, Equatable {
+    package var http: Int
+    package var webSocket: Int
     /// The LAN endpoint's port; nil when `lan.enabled` is false.
-    public var lan: Int? = nil
+    package var lan: Int? = nil
     /// The accounts port, when the server runs the accounts service.
-    public var accounts: Int? = nil
+    package var accounts: Int? = nil
 }
 
 /// Collects the bound ports and reports them once every expected one is known.

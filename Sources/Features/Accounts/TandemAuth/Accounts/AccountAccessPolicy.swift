@@ -1,19 +1,19 @@
 import TandemConnection
-import TandemRelay
+package import TandemRelay
 
 /// The relay's access rule when it shares storage with the accounts service: the token must
 /// verify, its device must still exist (a deleted device's token fails at once), and the room
 /// must belong to one of the user's projects.
-public struct AccountAccessPolicy: AccessPolicy {
-    public let signer: DeviceTokenSigner
-    public let store: any AccountStore
+package struct AccountAccessPolicy: AccessPolicy {
+    package let signer: DeviceTokenSigner
+    package let store: any AccountStore
 
-    public init(signer: DeviceTokenSigner, store: any AccountStore) {
+    package init(signer: DeviceTokenSigner, store: any AccountStore) {
         self.signer = signer
         self.store = store
     }
 
-    public func authorize(token: String?, device: DeviceID, room: RoomID) async throws(AccessDenied) -> Principal {
+    package func authorize(token: String?, device: DeviceID, room: RoomID) async throws(AccessDenied) -> Principal {
         guard let token, !token.isEmpty else { throw .tokenRequired }
         guard let verified = signer.verify(token) else { throw .invalidToken }
         guard verified.deviceID == device.rawValue else { throw .wrongDevice }

@@ -1,6 +1,6 @@
 /// Everything the accounts service refuses, with what a client needs to show or fix it.
 /// The HTTP layer maps each case to a status and a stable code in one place.
-public enum AccountError: Error, Sendable, Equatable {
+package enum AccountError: Error, Sendable, Equatable {
     case missingParameter(String)
     case invalidParameter(String, rule: String)
     case invalidEmail
@@ -27,7 +27,7 @@ public enum AccountError: Error, Sendable, Equatable {
 }
 
 /// What a rate limit counts requests by.
-public enum RateScope: String, Sendable, Equatable {
+package enum RateScope: String, Sendable, Equatable {
     case email
     case address
 }

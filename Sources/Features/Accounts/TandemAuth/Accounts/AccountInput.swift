@@ -32,12 +32,12 @@ enum AccountInput {
 }
 
 /// A device as a client describes it when it signs in.
-public struct DeviceDescription: Sendable, Equatable {
-    public let name: String
-    public let platform: String
+package struct DeviceDescription: Sendable, Equatable {
+    package let name: String
+    package let platform: String
 
     /// Validates the client's values; each defaults when absent (`Unnamed device`, `unknown`).
-    public init(name: String?, platform: String?) throws(AccountError) {
+    package init(name: String?, platform: String?) throws(AccountError) {
         self.name = try AccountInput.text(
             name, "deviceName", maxLength: AccountInput.maxDeviceNameLength, fallback: "Unnamed device")
         self.platform = try AccountInput.text(

@@ -1,11 +1,11 @@
 /// One account.
-public struct UserRecord: Sendable, Equatable {
-    public let id: Int
+package struct UserRecord: Sendable, Equatable {
+    package let id: Int
     /// nil for accounts made by quick setup, which have no email.
-    public let email: String?
-    public let createdAt: Int64
+    package let email: String?
+    package let createdAt: Int64
 
-    public init(id: Int, email: String?, createdAt: Int64) {
+    package init(id: Int, email: String?, createdAt: Int64) {
         self.id = id
         self.email = email
         self.createdAt = createdAt
@@ -13,15 +13,15 @@ public struct UserRecord: Sendable, Equatable {
 }
 
 /// One registered device (one app install) of a user.
-public struct DeviceRecord: Sendable, Equatable {
-    public let id: Int
-    public let userID: Int
-    public let name: String
-    public let platform: String
-    public let createdAt: Int64
-    public let lastSeen: Int64
+package struct DeviceRecord: Sendable, Equatable {
+    package let id: Int
+    package let userID: Int
+    package let name: String
+    package let platform: String
+    package let createdAt: Int64
+    package let lastSeen: Int64
 
-    public init(id: Int, userID: Int, name: String, platform: String, createdAt: Int64, lastSeen: Int64) {
+    package init(id: Int, userID: Int, name: String, platform: String, createdAt: Int64, lastSeen: Int64) {
         self.id = id
         self.userID = userID
         self.name = name
@@ -31,20 +31,20 @@ public struct DeviceRecord: Sendable, Equatable {
     }
 
     /// The device's name on the relay and in its token: its id in decimal.
-    public var deviceID: String { String(id) }
+    package var deviceID: String { String(id) }
 }
 
 /// A synced project: a local workspace mapped to a relay room.
-public struct ProjectRecord: Sendable, Equatable {
-    public let id: Int
-    public let userID: Int
-    public let projectKey: String
-    public let name: String
+package struct ProjectRecord: Sendable, Equatable {
+    package let id: Int
+    package let userID: Int
+    package let projectKey: String
+    package let name: String
     /// Random and unguessable; the room the project's devices join on the relay.
-    public let roomID: String
-    public let createdAt: Int64
+    package let roomID: String
+    package let createdAt: Int64
 
-    public init(id: Int, userID: Int, projectKey: String, name: String, roomID: String, createdAt: Int64) {
+    package init(id: Int, userID: Int, projectKey: String, name: String, roomID: String, createdAt: Int64) {
         self.id = id
         self.userID = userID
         self.projectKey = projectKey
@@ -55,13 +55,13 @@ public struct ProjectRecord: Sendable, Equatable {
 }
 
 /// A user with the counts an administrator wants to see.
-public struct UserSummary: Sendable, Equatable {
-    public let user: UserRecord
-    public let subscription: Subscription
-    public let devices: Int
-    public let projects: Int
+package struct UserSummary: Sendable, Equatable {
+    package let user: UserRecord
+    package let subscription: Subscription
+    package let devices: Int
+    package let projects: Int
 
-    public init(user: UserRecord, subscription: Subscription, devices: Int, projects: Int) {
+    package init(user: UserRecord, subscription: Subscription, devices: Int, projects: Int) {
         self.user = user
         self.subscription = subscription
         self.devices = devices
@@ -70,17 +70,17 @@ public struct UserSummary: Sendable, Equatable {
 }
 
 /// A magic link about to be stored. Only hashes of its secrets are kept.
-public struct NewMagicLink: Sendable, Equatable {
-    public let email: String
-    public let tokenHash: String
+package struct NewMagicLink: Sendable, Equatable {
+    package let email: String
+    package let tokenHash: String
     /// Hash of the login id the starting app waits on.
-    public let loginHash: String
-    public let deviceName: String?
-    public let platform: String?
-    public let expiresAt: Int64
-    public let createdAt: Int64
+    package let loginHash: String
+    package let deviceName: String?
+    package let platform: String?
+    package let expiresAt: Int64
+    package let createdAt: Int64
 
-    public init(
+    package init(
         email: String, tokenHash: String, loginHash: String, deviceName: String?, platform: String?,
         expiresAt: Int64, createdAt: Int64
     ) {
@@ -95,7 +95,7 @@ public struct NewMagicLink: Sendable, Equatable {
 }
 
 /// What using a magic link did, decided atomically by the store.
-public enum MagicLinkOutcome: Sendable, Equatable {
+package enum MagicLinkOutcome: Sendable, Equatable {
     case unknown
     case expired
     case used
@@ -105,7 +105,7 @@ public enum MagicLinkOutcome: Sendable, Equatable {
 }
 
 /// Where the login an app waits on stands, decided atomically by the store.
-public enum LoginClaim: Sendable, Equatable {
+package enum LoginClaim: Sendable, Equatable {
     case unknown
     /// Nobody has opened the link yet.
     case pending(expiresAt: Int64)
@@ -118,7 +118,7 @@ public enum LoginClaim: Sendable, Equatable {
 }
 
 /// What redeeming a pairing code did, decided atomically by the store.
-public enum PairingOutcome: Sendable, Equatable {
+package enum PairingOutcome: Sendable, Equatable {
     case unknown
     case expired
     case used
@@ -126,7 +126,7 @@ public enum PairingOutcome: Sendable, Equatable {
 }
 
 /// What registering a project did, decided in one transaction with the tier check.
-public enum ProjectRegistration: Sendable, Equatable {
+package enum ProjectRegistration: Sendable, Equatable {
     case created(ProjectRecord)
     /// The user already had a project with this key; nothing changed.
     case existing(ProjectRecord)

@@ -4,7 +4,7 @@ extension AccountService {
     ///
     /// The answer is the same whether or not the address has an account: the account is made
     /// when the link is first used. `client` is the caller's address, for the rate limit.
-    public func startLogin(email rawEmail: String?, device: DeviceDescription?, client: String)
+    package func startLogin(email rawEmail: String?, device: DeviceDescription?, client: String)
         async throws(AccountError) -> LoginTicket
     {
         let email = try AccountInput.email(rawEmail)
@@ -31,7 +31,7 @@ extension AccountService {
     /// gets the token; a browser (`approveOnly` true) only approves the login, and the app that
     /// started it collects the token with `awaitLogin`.
     /// `deviceName` and `platform`, when absent, come from the login request.
-    public func verify(token: String?, deviceName: String?, platform: String?, approveOnly: Bool)
+    package func verify(token: String?, deviceName: String?, platform: String?, approveOnly: Bool)
         async throws(AccountError) -> VerifyOutcome
     {
         guard let token, !token.isEmpty else { throw .missingParameter("token") }
@@ -61,7 +61,7 @@ extension AccountService {
 
     /// Waits (at most `timeout`, capped by settings) until the login's link is opened in a
     /// browser, then registers the app's device and returns its token. Only one caller gets it.
-    public func awaitLogin(loginID: String?, device: DeviceDescription?, timeout: Duration) async throws(AccountError)
+    package func awaitLogin(loginID: String?, device: DeviceDescription?, timeout: Duration) async throws(AccountError)
         -> LoginWaitOutcome
     {
         guard let loginID, !loginID.isEmpty else { throw .missingParameter("loginId") }
@@ -95,7 +95,7 @@ extension AccountService {
     }
 
     /// Creates an account without email and its first device, when configuration allows it.
-    public func quickSetup(device: DeviceDescription, client: String) async throws(AccountError) -> IssuedDevice {
+    package func quickSetup(device: DeviceDescription, client: String) async throws(AccountError) -> IssuedDevice {
         guard settings.quickSetupEnabled else { throw .quickSetupDisabled }
         try admit(loginsPerAddress, client, scope: .address)
         let now = clock.now()

@@ -1,7 +1,7 @@
 /// Pairing codes: a signed-in device lets a new device join the same account without email.
 extension AccountService {
     /// A fresh single-use code for `user` and when it expires.
-    public func createPairingCode(for user: Int) async throws(AccountError) -> (code: String, expiresAt: Int64) {
+    package func createPairingCode(for user: Int) async throws(AccountError) -> (code: String, expiresAt: Int64) {
         let now = clock.now()
         let expiresAt = now + settings.pairingLifetimeMillis
         // 40 random bits: a clash with a live code is rare, but possible, so draw again.
@@ -19,7 +19,7 @@ extension AccountService {
 
     /// Redeems a code for a new device on the code's account. Attempts are rate-limited per
     /// client address, which is what keeps 40-bit codes out of reach of guessing.
-    public func redeemPairingCode(_ rawCode: String?, device: DeviceDescription, client: String)
+    package func redeemPairingCode(_ rawCode: String?, device: DeviceDescription, client: String)
         async throws(AccountError) -> IssuedDevice
     {
         guard let rawCode, !rawCode.isEmpty else { throw .missingParameter("code") }

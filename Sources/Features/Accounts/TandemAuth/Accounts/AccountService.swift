@@ -1,16 +1,16 @@
 import Synchronization
-import TandemConnection
+package import TandemConnection
 import TandemRelay
 
 /// The accounts domain: who a bearer token belongs to, and what its user may see and change.
 ///
 /// Transport-free: the HTTP routes and the admin commands call it; it talks to an `AccountStore`
 /// and a `LoginMailer`. Stateless apart from the rate limiters and login waiters it owns.
-public final class AccountService: Sendable {
-    public let store: any AccountStore
-    public let signer: DeviceTokenSigner
-    public let settings: AccountSettings
-    public let clock: WallClock
+package final class AccountService: Sendable {
+    package let store: any AccountStore
+    package let signer: DeviceTokenSigner
+    package let settings: AccountSettings
+    package let clock: WallClock
     let mailer: any LoginMailer
     let loginsPerEmail: RequestLimiter
     let loginsPerAddress: RequestLimiter
@@ -18,7 +18,7 @@ public final class AccountService: Sendable {
     let signals = LoginSignals()
 
     /// Apps waiting in `awaitLogin` now.
-    public var waitingLogins: Int {
+    package var waitingLogins: Int {
         get async { await signals.waiting }
     }
     /// Base of mailed links; starts as `settings.publicURL`, set again once the port is bound.
@@ -28,7 +28,7 @@ public final class AccountService: Sendable {
     /// Told about every deleted project, so its room can be emptied.
     let onProjectRemoved: @Sendable (ProjectRecord) -> Void
 
-    public init(
+    package init(
         store: any AccountStore, signer: DeviceTokenSigner, settings: AccountSettings, mailer: any LoginMailer,
         clock: WallClock = .system, onDeviceRemoved: @escaping @Sendable (DeviceRecord) -> Void = { _ in },
         onProjectRemoved: @escaping @Sendable (ProjectRecord) -> Void = { _ in }
@@ -48,16 +48,16 @@ public final class AccountService: Sendable {
     }
 
     /// Sets the base of mailed links (when it depends on the port the server bound).
-    public func setPublicURL(_ url: String) {
+    package func setPublicURL(_ url: String) {
         linkBase.withLock { $0 = url }
     }
 
     /// The base of mailed links, e.g. `https://auth.example.com`.
-    public var publicURL: String { linkBase.withLock { $0 } }
+    package var publicURL: String { linkBase.withLock { $0 } }
 
     /// The device a bearer token belongs to: its signature must verify and the device must still
     /// exist. Refreshes the device's last-seen time.
-    public func authenticate(bearer token: String?) async throws(AccountError) -> DeviceRecord {
+    package func authenticate(bearer token: String?) async throws(AccountError) -> DeviceRecord {
         guard let token, !token.isEmpty else { throw .authenticationRequired }
         guard let fields = signer.verify(token) else { throw .invalidToken }
         let device = try await storage { try await $0.device(tokenHash: SecretToken.hash(token)) }
@@ -70,12 +70,12 @@ public final class AccountService: Sendable {
     }
 
     /// The user's devices, oldest first.
-    public func devices(of user: Int) async throws(AccountError) -> [DeviceRecord] {
+    package func devices(of user: Int) async throws(AccountError) -> [DeviceRecord] {
         try await storage { try await $0.devices(user: user) }
     }
 
     /// Deletes one of the user's devices; its token stops working at once.
-    public func removeDevice(id: Int, of user: Int) async throws(AccountError) {
+    package func removeDevice(id: Int, of user: Int) async throws(AccountError) {
         guard let removed = try await storage({ try await $0.deleteDevice(id: id, user: user) }) else {
             throw .deviceNotFound
         }
@@ -84,7 +84,7 @@ public final class AccountService: Sendable {
 
     /// Registers a project, or returns the user's existing one with the same key.
     /// - Returns: the project and whether it was created by this call.
-    public func registerProject(key: String?, name: String?, for user: Int) async throws(AccountError) -> (
+    package func registerProject(key: String?, name: String?, for user: Int) async throws(AccountError) -> (
         ProjectRecord, created: Bool
     ) {
         let key = try AccountInput.text(key, "projectKey", maxLength: AccountInput.maxProjectKeyLength)
@@ -106,12 +106,12 @@ public final class AccountService: Sendable {
         }
     }
 
-    public func projects(of user: Int) async throws(AccountError) -> [ProjectRecord] {
+    package func projects(of user: Int) async throws(AccountError) -> [ProjectRecord] {
         try await storage { try await $0.projects(user: user) }
     }
 
     /// Deletes one of the user's projects; devices can no longer join its room.
-    public func removeProject(id: Int, of user: Int) async throws(AccountError) {
+    package func removeProject(id: Int, of user: Int) async throws(AccountError) {
         guard let removed = try await storage({ try await $0.deleteProject(id: id, user: user) }) else {
             throw .projectNotFound
         }
@@ -119,17 +119,17 @@ public final class AccountService: Sendable {
     }
 
     /// The user's stored subscription (a user without one counts as free, never expiring).
-    public func subscription(of user: Int) async throws(AccountError) -> Subscription {
+    package func subscription(of user: Int) async throws(AccountError) -> Subscription {
         try await storage { try await $0.subscription(user: user) } ?? Subscription(tier: .free, expiresAt: nil)
     }
 
     /// Every account with its subscription and counts (for administrators).
-    public func users() async throws(AccountError) -> [UserSummary] {
+    package func users() async throws(AccountError) -> [UserSummary] {
         try await storage { try await $0.users() }
     }
 
     /// Finds a user by decimal id or by email.
-    public func findUser(_ idOrEmail: String) async throws(AccountError) -> UserRecord {
+    package func findUser(_ idOrEmail: String) async throws(AccountError) -> UserRecord {
         let found: UserRecord?
         if let id = Int(idOrEmail) {
             found = try await storage { try await $0.user(id: id) }
@@ -142,7 +142,7 @@ public final class AccountService: Sendable {
     }
 
     /// Sets a user's tier and expiry (nil = never).
-    public func setSubscription(of user: Int, to subscription: Subscription) async throws(AccountError) {
+    package func setSubscription(of user: Int, to subscription: Subscription) async throws(AccountError) {
         let now = clock.now()
         guard try await storage({ try await $0.setSubscription(user: user, subscription, now: now) }) else {
             throw .userNotFound
@@ -150,7 +150,7 @@ public final class AccountService: Sendable {
     }
 
     /// Deletes magic links and pairing codes that can no longer be used.
-    public func purgeExpired() async throws(AccountError) {
+    package func purgeExpired() async throws(AccountError) {
         let cutoff = clock.now() - settings.linkLifetimeMillis
         try await storage { try await $0.deleteExpired(before: cutoff) }
     }

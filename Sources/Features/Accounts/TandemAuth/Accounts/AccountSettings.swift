@@ -1,42 +1,42 @@
 /// The accounts service's rules. Every value is configurable (auth.conf).
-public struct AccountSettings: Sendable, Equatable {
+package struct AccountSettings: Sendable, Equatable {
     /// How long a magic link works, and how long after it is opened the waiting app may collect
     /// its token.
-    public var linkLifetimeMillis: Int64 = 15 * 60_000
+    package var linkLifetimeMillis: Int64 = 15 * 60_000
     /// How long a pairing code works.
-    public var pairingLifetimeMillis: Int64 = 5 * 60_000
+    package var pairingLifetimeMillis: Int64 = 5 * 60_000
     /// The tier new accounts get. Self-hosters usually want an unlimited one.
-    public var newUserTier: Tier = .pro
-    public var tierLimits = TierLimits()
+    package var newUserTier: Tier = .pro
+    package var tierLimits = TierLimits()
     /// Whether `quick-setup` may create accounts without an email.
-    public var quickSetupEnabled = false
-    public var rateLimits = AccountRateLimits()
+    package var quickSetupEnabled = false
+    package var rateLimits = AccountRateLimits()
     /// Base of the links in mail, e.g. `https://auth.example.com`; no trailing slash.
-    public var publicURL = "http://127.0.0.1:8445"
+    package var publicURL = "http://127.0.0.1:8445"
     /// Longest a waiting app's request is held open before it is told to ask again.
-    public var maxLoginWait: Duration = .seconds(60)
+    package var maxLoginWait: Duration = .seconds(60)
 
-    public init() {}
+    package init() {}
 }
 
 /// A device token just issued, with the ids a client stores next to it.
-public struct IssuedDevice: Sendable, Equatable {
-    public let deviceToken: String
-    public let device: DeviceRecord
+package struct IssuedDevice: Sendable, Equatable {
+    package let deviceToken: String
+    package let device: DeviceRecord
 
-    public var userID: Int { device.userID }
-    public var deviceID: String { device.deviceID }
+    package var userID: Int { device.userID }
+    package var deviceID: String { device.deviceID }
 }
 
 /// What an app gets back when it starts a login.
-public struct LoginTicket: Sendable, Equatable {
+package struct LoginTicket: Sendable, Equatable {
     /// The secret the app waits on; known only to the app that started the login.
-    public let loginID: String
-    public let expiresAt: Int64
+    package let loginID: String
+    package let expiresAt: Int64
 }
 
 /// What a magic link did when opened.
-public enum VerifyOutcome: Sendable, Equatable {
+package enum VerifyOutcome: Sendable, Equatable {
     /// The caller receives the device token (a client calling verify itself).
     case issued(IssuedDevice)
     /// The link was opened in a browser; the app that started the login collects its token.
@@ -44,21 +44,21 @@ public enum VerifyOutcome: Sendable, Equatable {
 }
 
 /// The answer to an app waiting on its login.
-public enum LoginWaitOutcome: Sendable, Equatable {
+package enum LoginWaitOutcome: Sendable, Equatable {
     case issued(IssuedDevice)
     /// Nobody has opened the link yet; ask again.
     case pending(expiresAt: Int64)
 }
 
 /// The service's request limits. Each counts within `windowSeconds`.
-public struct AccountRateLimits: Sendable, Equatable {
-    public var windowSeconds: Int = 900
+package struct AccountRateLimits: Sendable, Equatable {
+    package var windowSeconds: Int = 900
     /// Login links sent to one email address.
-    public var loginsPerEmail: Int = 5
+    package var loginsPerEmail: Int = 5
     /// Login links and quick-setup accounts requested from one client address.
-    public var loginsPerAddress: Int = 20
+    package var loginsPerAddress: Int = 20
     /// Pairing-code redemption attempts from one client address.
-    public var redeemsPerAddress: Int = 10
+    package var redeemsPerAddress: Int = 10
 
-    public init() {}
+    package init() {}
 }

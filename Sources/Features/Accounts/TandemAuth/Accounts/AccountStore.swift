@@ -3,7 +3,7 @@
 /// SQLite implements it now and PostgreSQL can later. Methods that decide something (using a
 /// link, claiming a login, redeeming a code, registering a project under a tier limit) do it in
 /// one transaction, so concurrent requests cannot both win. Secrets arrive already hashed.
-public protocol AccountStore: Sendable {
+package protocol AccountStore: Sendable {
     // Magic links and logins.
     func insertMagicLink(_ link: NewMagicLink) async throws
     /// Marks the link used and finds or creates its user (with `newUserTier`). With `claim`, the

@@ -3,26 +3,26 @@ import Foundation
 import TandemConnection
 
 /// Random secrets and their stored hashes.
-public enum SecretToken {
+package enum SecretToken {
     /// `byteCount` random bytes from the system's secure generator, as lowercase hex.
-    public static func randomHex(bytes byteCount: Int = 32) -> String {
+    package static func randomHex(bytes byteCount: Int = 32) -> String {
         SymmetricKey(size: SymmetricKeySize(bitCount: byteCount * 8)).withUnsafeBytes { Array($0) }.lowercaseHex
     }
 
     /// The lowercase hex SHA-256 of `secret`: what the store keeps instead of the secret.
-    public static func hash(_ secret: String) -> String {
+    package static func hash(_ secret: String) -> String {
         SHA256.hash(data: Data(secret.utf8)).lowercaseHex
     }
 }
 
 /// Pairing codes: 8 characters of Crockford's base32 (40 random bits), shown as `ABCD-EFGH`.
 /// Reading them back ignores case, dashes and spaces, and takes O for 0 and I or L for 1.
-public enum PairingCode {
+package enum PairingCode {
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
     static let length = 8
 
     /// A fresh code in its display form.
-    public static func generate() -> String {
+    package static func generate() -> String {
         let bytes = SymmetricKey(size: SymmetricKeySize(bitCount: 40)).withUnsafeBytes { Array($0) }
         var bits: UInt64 = 0
         for byte in bytes { bits = bits << 8 | UInt64(byte) }
@@ -35,7 +35,7 @@ public enum PairingCode {
     }
 
     /// The canonical form (8 upper-case characters), or nil when `input` cannot be a code.
-    public static func normalize(_ input: String) -> String? {
+    package static func normalize(_ input: String) -> String? {
         var out: [Character] = []
         for character in input.uppercased() where character != "-" && character != " " {
             switch character {

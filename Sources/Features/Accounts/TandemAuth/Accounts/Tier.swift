@@ -1,5 +1,5 @@
 /// A subscription level. It decides how many projects a user may sync.
-public enum Tier: String, Sendable, CaseIterable, Codable {
+package enum Tier: String, Sendable, CaseIterable, Codable {
     case free
     case personal
     case pro
@@ -7,17 +7,17 @@ public enum Tier: String, Sendable, CaseIterable, Codable {
 }
 
 /// How many synced projects each tier allows; pro and team are unlimited.
-public struct TierLimits: Sendable, Equatable {
-    public var free: Int
-    public var personal: Int
+package struct TierLimits: Sendable, Equatable {
+    package var free: Int
+    package var personal: Int
 
-    public init(free: Int = 0, personal: Int = 1) {
+    package init(free: Int = 0, personal: Int = 1) {
         self.free = free
         self.personal = personal
     }
 
     /// The most projects `tier` may register, or nil for no limit.
-    public func projectLimit(_ tier: Tier) -> Int? {
+    package func projectLimit(_ tier: Tier) -> Int? {
         switch tier {
         case .free: free
         case .personal: personal
@@ -27,18 +27,18 @@ public struct TierLimits: Sendable, Equatable {
 }
 
 /// A user's subscription as stored: the tier bought and when it runs out (nil = never).
-public struct Subscription: Sendable, Equatable {
-    public let tier: Tier
+package struct Subscription: Sendable, Equatable {
+    package let tier: Tier
     /// Milliseconds since 1970; nil when the subscription does not expire.
-    public let expiresAt: Int64?
+    package let expiresAt: Int64?
 
-    public init(tier: Tier, expiresAt: Int64?) {
+    package init(tier: Tier, expiresAt: Int64?) {
         self.tier = tier
         self.expiresAt = expiresAt
     }
 
     /// The tier that applies at `now`: an expired subscription counts as free.
-    public func effectiveTier(now: Int64) -> Tier {
+    package func effectiveTier(now: Int64) -> Tier {
         if let expiresAt, expiresAt <= now { return .free }
         return tier
     }

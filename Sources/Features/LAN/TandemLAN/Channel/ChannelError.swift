@@ -1,5 +1,5 @@
 /// Why the encrypted channel refused input.
-public enum ChannelError: Error, Sendable, Equatable {
+package enum ChannelError: Error, Sendable, Equatable {
     /// A public key that is not 32 bytes, or one X25519 refuses (a low-order point).
     case badPublicKey
     /// A nonce that is not 24 bytes.

@@ -2,10 +2,10 @@ import CSodium
 import TandemSodium
 
 /// A fresh X25519 key pair for one connection; the secret half never leaves the process.
-public struct ChannelKeyPair: Sendable {
-    public static let publicKeyBytes = Int(crypto_box_PUBLICKEYBYTES)
+package struct ChannelKeyPair: Sendable {
+    package static let publicKeyBytes = Int(crypto_box_PUBLICKEYBYTES)
 
-    public let publicKey: [UInt8]
+    package let publicKey: [UInt8]
     private let secretKey: [UInt8]
 
     private init(publicKey: [UInt8], secretKey: [UInt8]) {
@@ -14,7 +14,7 @@ public struct ChannelKeyPair: Sendable {
     }
 
     /// A new random key pair (`crypto_box_keypair`).
-    public static func generate() -> ChannelKeyPair {
+    package static func generate() -> ChannelKeyPair {
         precondition(Sodium.isReady, "libsodium failed to initialise")
         var publicKey = [UInt8](repeating: 0, count: Int(crypto_box_PUBLICKEYBYTES))
         var secretKey = [UInt8](repeating: 0, count: Int(crypto_box_SECRETKEYBYTES))
@@ -24,7 +24,7 @@ public struct ChannelKeyPair: Sendable {
 
     /// The key both sides derive (`crypto_box_beforenm`: HSalsa20 over the X25519 shared point), as
     /// tweetnacl's `nacl.box.before` does on the phone.
-    public func sharedKey(with peerPublicKey: [UInt8]) throws(ChannelError) -> SecretBox {
+    package func sharedKey(with peerPublicKey: [UInt8]) throws(ChannelError) -> SecretBox {
         guard peerPublicKey.count == Self.publicKeyBytes else { throw .badPublicKey }
         var key = [UInt8](repeating: 0, count: Int(crypto_box_BEFORENMBYTES))
         guard crypto_box_beforenm(&key, peerPublicKey, secretKey) == 0 else { throw .badPublicKey }

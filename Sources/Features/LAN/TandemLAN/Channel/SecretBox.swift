@@ -2,8 +2,8 @@ import CSodium
 import TandemSodium
 
 /// NaCl secretbox (XSalsa20-Poly1305) under one connection's shared key.
-public struct SecretBox: Sendable {
-    public static let nonceBytes = Int(crypto_secretbox_NONCEBYTES)
+package struct SecretBox: Sendable {
+    package static let nonceBytes = Int(crypto_secretbox_NONCEBYTES)
     private static let macBytes = Int(crypto_secretbox_MACBYTES)
 
     private let key: [UInt8]
@@ -13,7 +13,7 @@ public struct SecretBox: Sendable {
     }
 
     /// Encrypts `plaintext` under a fresh random nonce.
-    public func seal(_ plaintext: [UInt8]) -> (nonce: [UInt8], ciphertext: [UInt8]) {
+    package func seal(_ plaintext: [UInt8]) -> (nonce: [UInt8], ciphertext: [UInt8]) {
         let nonce = Sodium.randomBytes(Self.nonceBytes)
         var ciphertext = [UInt8](repeating: 0, count: plaintext.count + Self.macBytes)
         _ = crypto_secretbox_easy(&ciphertext, plaintext, UInt64(plaintext.count), nonce, key)
@@ -21,7 +21,7 @@ public struct SecretBox: Sendable {
     }
 
     /// Decrypts and authenticates; throws if a single bit of nonce or ciphertext was changed.
-    public func open(nonce: [UInt8], ciphertext: [UInt8]) throws(ChannelError) -> [UInt8] {
+    package func open(nonce: [UInt8], ciphertext: [UInt8]) throws(ChannelError) -> [UInt8] {
         guard nonce.count == Self.nonceBytes else { throw .badNonce }
         guard ciphertext.count >= Self.macBytes else { throw .authenticationFailed }
         var plaintext = [UInt8](repeating: 0, count: ciphertext.count - Self.macBytes)

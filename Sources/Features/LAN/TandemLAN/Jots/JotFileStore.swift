@@ -1,18 +1,18 @@
 import Crypto
-import Foundation
+package import Foundation
 import TandemConnection
 
 /// Jot binaries on disk, each in a file named by the lowercase hex SHA-256 of its content (so a file received
 /// twice, or from two phones, is stored once).
-public struct JotFileStore: Sendable {
-    public let directory: URL
+package struct JotFileStore: Sendable {
+    package let directory: URL
 
-    public init(directory: URL) {
+    package init(directory: URL) {
         self.directory = directory
     }
 
     /// Writes `content` (atomically, unless that content is already stored) and returns its hash.
-    public func store(_ content: Data) throws -> String {
+    package func store(_ content: Data) throws -> String {
         let hash = SHA256.hash(data: content).lowercaseHex
         let url = self.url(for: hash)
         if !FileManager.default.fileExists(atPath: url.path) {
@@ -23,7 +23,7 @@ public struct JotFileStore: Sendable {
     }
 
     /// Where the content with `hash` lives.
-    public func url(for hash: String) -> URL {
+    package func url(for hash: String) -> URL {
         directory.appendingPathComponent(hash)
     }
 }

@@ -12,35 +12,35 @@ struct JotManifest: Decodable, Sendable {
 }
 
 /// One jot's metadata, as the phone sends it in `jot_meta_response` and `jot_refresh_response`.
-public struct JotMeta: Codable, Sendable, Equatable {
-    public struct Image: Codable, Sendable, Equatable {
-        public var id: String
-        public var format: String
-        public var createdAt: Double
+package struct JotMeta: Codable, Sendable, Equatable {
+    package struct Image: Codable, Sendable, Equatable {
+        package var id: String
+        package var format: String
+        package var createdAt: Double
     }
-    public struct Audio: Codable, Sendable, Equatable {
-        public var id: String
-        public var duration: Double
-        public var format: String
-        public var createdAt: Double
+    package struct Audio: Codable, Sendable, Equatable {
+        package var id: String
+        package var duration: Double
+        package var format: String
+        package var createdAt: Double
     }
-    public struct File: Codable, Sendable, Equatable {
-        public var id: String
-        public var fileName: String
-        public var mimeType: String
-        public var size: Int
-        public var createdAt: Double
+    package struct File: Codable, Sendable, Equatable {
+        package var id: String
+        package var fileName: String
+        package var mimeType: String
+        package var size: Int
+        package var createdAt: Double
     }
 
-    public var id: Int
-    public var text: String
+    package var id: Int
+    package var text: String
     /// JSON of the drawing's SVG paths, sent inline; nil for no drawing.
-    public var drawing: String?
-    public var images: [Image]
-    public var recordings: [Audio]
-    public var files: [File]?
-    public var textUpdatedAt: Double
-    public var drawingUpdatedAt: Double
+    package var drawing: String?
+    package var images: [Image]
+    package var recordings: [Audio]
+    package var files: [File]?
+    package var textUpdatedAt: Double
+    package var drawingUpdatedAt: Double
 }
 
 struct JotMetaResponse: Decodable, Sendable {

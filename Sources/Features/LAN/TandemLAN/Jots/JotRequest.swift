@@ -1,5 +1,5 @@
 /// A jot request the server sends a connected phone on an operator's behalf (JotBunker's computer buttons).
-public enum JotRequest: Sendable, Equatable {
+package enum JotRequest: Sendable, Equatable {
     /// `jot_refresh_request`: the phone answers with every jot's metadata and its manifest.
     case refresh
     /// `jot_download_request`: the phone answers with these jots' binaries inline.

@@ -1,13 +1,13 @@
-import Foundation
+package import Foundation
 import Logging
-import TandemConnection
+package import TandemConnection
 
 /// The sending half of one paired connection: encrypts each message under the connection's key with a fresh
 /// nonce and queues it for the connection's writer. Safe to use from any task.
-public final class LANPeer: Sendable {
+package final class LANPeer: Sendable {
     /// Identifies the connection (a device may reconnect while an old connection lingers).
-    public let id = UUID()
-    public let device: String
+    package let id = UUID()
+    package let device: String
     private let box: SecretBox
     private let nonces: NonceLedger
     private let queue: OutboundQueue
@@ -40,7 +40,7 @@ public final class LANPeer: Sendable {
     }
 
     /// Closes the connection with `reason` after what is queued.
-    public func close(_ reason: CloseReason) {
+    package func close(_ reason: CloseReason) {
         queue.close(reason)
     }
 }

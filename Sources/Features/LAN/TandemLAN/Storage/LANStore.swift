@@ -1,15 +1,15 @@
-import TandemMerge
+package import TandemMerge
 
 /// A phone that completed a handshake with the right pairing secret.
-public struct PairedDevice: Codable, Sendable, Equatable {
-    public var deviceId: String
+package struct PairedDevice: Codable, Sendable, Equatable {
+    package var deviceId: String
     /// Milliseconds since the epoch of the first accepted handshake.
-    public var pairedAt: Int64
-    public var lastSeenAt: Int64
+    package var pairedAt: Int64
+    package var lastSeenAt: Int64
     /// The last sync that finished (merged or empty); nil before the first.
-    public var lastSyncAt: Int64?
+    package var lastSyncAt: Int64?
 
-    public init(deviceId: String, pairedAt: Int64, lastSeenAt: Int64, lastSyncAt: Int64?) {
+    package init(deviceId: String, pairedAt: Int64, lastSeenAt: Int64, lastSyncAt: Int64?) {
         self.deviceId = deviceId
         self.pairedAt = pairedAt
         self.lastSeenAt = lastSeenAt
@@ -18,19 +18,19 @@ public struct PairedDevice: Codable, Sendable, Equatable {
 }
 
 /// A jot binary received from a phone, stored on disk under its SHA-256.
-public struct StoredJotFile: Codable, Sendable, Equatable {
-    public var deviceId: String
-    public var jotId: Int
-    public var fileId: String
+package struct StoredJotFile: Codable, Sendable, Equatable {
+    package var deviceId: String
+    package var jotId: Int
+    package var fileId: String
     /// `image`, `audio` or `file`.
-    public var fileType: String
-    public var format: String
+    package var fileType: String
+    package var format: String
     /// Lowercase hex SHA-256 of the content: also its file name under `lan.files.path`.
-    public var sha256: String
-    public var size: Int
-    public var receivedAt: Int64
+    package var sha256: String
+    package var size: Int
+    package var receivedAt: Int64
 
-    public init(
+    package init(
         deviceId: String, jotId: Int, fileId: String, fileType: String, format: String, sha256: String, size: Int,
         receivedAt: Int64
     ) {
@@ -49,7 +49,7 @@ public struct StoredJotFile: Codable, Sendable, Equatable {
 /// devices, jot metadata and file records. Implemented by storage engines (SQLite now, PostgreSQL later).
 ///
 /// Implementations must be safe to call concurrently. Times are milliseconds since the epoch.
-public protocol LANStore: Sendable {
+package protocol LANStore: Sendable {
     /// A persisted server setting (such as a generated pairing secret), nil if never set.
     func setting(_ key: String) async throws -> String?
     func setSetting(_ key: String, _ value: String) async throws

@@ -1,7 +1,7 @@
 import TandemMerge
 
 /// What the server does with a sync that needs a decision (conflicts, or a tripped large-change gate).
-public enum DecisionPolicy: String, Sendable, CaseIterable {
+package enum DecisionPolicy: String, Sendable, CaseIterable {
     /// Hold the sync as a pending decision for a person (HTTP API or `tandem lan decide`).
     case ask
     /// Conflicts go to the computer's value; a tripped gate is answered "use computer data".

@@ -1,17 +1,17 @@
-import TandemMerge
+package import TandemMerge
 
 /// A sync waiting for a decision, as the HTTP API shows it.
-public struct PendingSyncReport: Codable, Sendable, Equatable {
+package struct PendingSyncReport: Codable, Sendable, Equatable {
     /// One conflict: both values at the same `updatedAt`.
-    public struct Conflict: Codable, Sendable, Equatable {
+    package struct Conflict: Codable, Sendable, Equatable {
         /// The key to use in a `merge` decision's `choices`.
-        public var key: String
-        public var phone: Value
-        public var desktop: Value
+        package var key: String
+        package var phone: Value
+        package var desktop: Value
     }
 
     /// A conflicting value as plain JSON: a string, boolean, number or a category / scratchpad object.
-    public enum Value: Codable, Sendable, Equatable {
+    package enum Value: Codable, Sendable, Equatable {
         case text(String)
         case flag(Bool)
         case number(Double)
@@ -28,7 +28,7 @@ public struct PendingSyncReport: Codable, Sendable, Equatable {
             }
         }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let flag = try? container.decode(Bool.self) {
                 self = .flag(flag)
@@ -43,7 +43,7 @@ public struct PendingSyncReport: Codable, Sendable, Equatable {
             }
         }
 
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
             switch self {
             case .text(let text): try container.encode(text)
@@ -56,22 +56,22 @@ public struct PendingSyncReport: Codable, Sendable, Equatable {
     }
 
     /// The large-change gate's counts and which sides tripped it.
-    public struct LargeChange: Codable, Sendable, Equatable {
-        public var ancestorItemCount: Int
-        public var phoneMissingCount: Int
-        public var desktopMissingCount: Int
+    package struct LargeChange: Codable, Sendable, Equatable {
+        package var ancestorItemCount: Int
+        package var phoneMissingCount: Int
+        package var desktopMissingCount: Int
         /// `phone`, `desktop` or both.
-        public var trippedBy: [SyncSide]
+        package var trippedBy: [SyncSide]
     }
 
-    public var id: String
-    public var deviceId: String
-    public var createdAt: Int64
+    package var id: String
+    package var deviceId: String
+    package var createdAt: Int64
     /// When the sync is cancelled if nobody answers.
-    public var expiresAt: Int64
-    public var conflicts: [Conflict]
+    package var expiresAt: Int64
+    package var conflicts: [Conflict]
     /// Present when the gate tripped: then only `phone`, `desktop`, `cancel` or a `merge` that allows it apply.
-    public var largeChange: LargeChange?
+    package var largeChange: LargeChange?
 }
 
 extension PendingSyncReport {

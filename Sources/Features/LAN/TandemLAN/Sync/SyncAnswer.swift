@@ -1,7 +1,7 @@
-import TandemMerge
+package import TandemMerge
 
 /// A person's answer to a pending sync.
-public enum SyncAnswer: Sendable, Equatable {
+package enum SyncAnswer: Sendable, Equatable {
     /// Keep the merge: `choices` maps conflict keys to the winning side, `otherwise` covers the rest. Merging
     /// while the large-change gate is tripped is allowed: answering `merge` is the explicit choice.
     case merge(choices: [String: SyncSide], otherwise: SyncSide?)
@@ -14,7 +14,7 @@ public enum SyncAnswer: Sendable, Equatable {
 }
 
 /// Why an answer could not be applied.
-public enum SyncDecisionError: Error, Sendable, Equatable {
+package enum SyncDecisionError: Error, Sendable, Equatable {
     /// No pending sync has this id (answered, timed out, or its phone disconnected).
     case notFound
     /// Keys in `choices` that name no conflict of this sync.

@@ -1,7 +1,7 @@
 import Foundation
-import Logging
+package import Logging
 import TandemConnection
-import TandemMerge
+package import TandemMerge
 import TandemSodium
 
 /// Runs the three-way merge for every paired phone against the computer's state, holds the syncs that wait
@@ -18,7 +18,7 @@ import TandemSodium
 /// (`exclusively`), so two phones never merge against the same stale state and a timeout never cancels an answer
 /// being applied. Nothing waits on the network while holding that turn: replies are queued
 /// to the peer.
-public actor SyncCoordinator {
+package actor SyncCoordinator {
     private struct Pending {
         var report: PendingSyncReport
         /// The conflicts by their API key.
@@ -51,7 +51,7 @@ public actor SyncCoordinator {
     /// - Parameters:
     ///   - timeout: how long a pending sync waits for an answer before it is cancelled.
     ///   - now: milliseconds since the epoch.
-    public init(
+    package init(
         store: any LANStore, policy: DecisionPolicy, timeout: Duration, logger: Logger,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
     ) {
@@ -109,14 +109,14 @@ public actor SyncCoordinator {
     }
 
     /// The syncs waiting for a decision, oldest first.
-    public func pendingSyncs() -> [PendingSyncReport] {
+    package func pendingSyncs() -> [PendingSyncReport] {
         pending.values.map(\.report).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
     /// Applies a person's answer to the pending sync `id` and replies to its phone.
     ///
     /// - Returns: the result (the state both sides hold once the phone has it), or nil for `cancel`.
-    public func answer(_ id: String, with answer: SyncAnswer) async throws(SyncDecisionError) -> SyncState? {
+    package func answer(_ id: String, with answer: SyncAnswer) async throws(SyncDecisionError) -> SyncState? {
         let outcome: Result<SyncState?, SyncDecisionError> = await exclusively {
             guard let held = pending[id] else { return .failure(.notFound) }
             let decision: SyncDecision

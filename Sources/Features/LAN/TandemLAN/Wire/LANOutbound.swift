@@ -74,7 +74,7 @@ enum LANOutbound: Encodable, Sendable {
 
 /// `sync_confirm`'s `mode`, all a phone up to JotBunker 1.0.7 reads of it: `phone-wins` keeps the phone's state,
 /// `desktop-wins` makes it adopt the last `state_sync` it received.
-public enum SyncConfirmMode: String, Codable, Sendable {
+package enum SyncConfirmMode: String, Codable, Sendable {
     case desktopWins = "desktop-wins"
     case phoneWins = "phone-wins"
 }

@@ -8,19 +8,19 @@ import TandemSodium
 /// One hash takes `strength.memoryKiB` of memory and, at the interactive strength, about a tenth
 /// of a second of one core. The work runs on a Dispatch queue, never on Swift's cooperative pool,
 /// and `HashingGate` lets at most `parallelHashes` run at once.
-public final class PasswordHasher: Sendable {
-    public let strength: PasswordStrength
+package final class PasswordHasher: Sendable {
+    package let strength: PasswordStrength
     private let gate: HashingGate
     private let queue = DispatchQueue(label: "tandem.tinyhost.argon2id", attributes: .concurrent)
 
-    public init(strength: PasswordStrength, parallelHashes: Int = 2, maxWaiting: Int = 64) {
+    package init(strength: PasswordStrength, parallelHashes: Int = 2, maxWaiting: Int = 64) {
         self.strength = strength
         self.gate = HashingGate(limit: max(1, parallelHashes), maxWaiting: max(0, maxWaiting))
     }
 
     /// A new Argon2id hash of `password` with a fresh random salt.
     /// - Throws: `busy` when too many hashes wait; `internalError` when libsodium fails (out of memory).
-    public func hash(_ password: String) async throws(TinyHostError) -> String {
+    package func hash(_ password: String) async throws(TinyHostError) -> String {
         let strength = self.strength
         let result = try await run { Self.hashNow(password, strength: strength) }
         guard let result else { throw .internalError }
@@ -28,12 +28,12 @@ public final class PasswordHasher: Sendable {
     }
 
     /// Whether `password` matches `hash` (any Argon2 string; its own parameters are used).
-    public func verify(_ password: String, against hash: String) async throws(TinyHostError) -> Bool {
+    package func verify(_ password: String, against hash: String) async throws(TinyHostError) -> Bool {
         try await run { Self.verifyNow(password, against: hash) }
     }
 
     /// Whether `hash` was made with parameters other than `strength`.
-    public func needsRehash(_ hash: String) -> Bool {
+    package func needsRehash(_ hash: String) -> Bool {
         guard Sodium.isReady else { return false }
         return hash.withCString { pointer in
             crypto_pwhash_str_needs_rehash(

@@ -6,9 +6,9 @@ import TandemSodium
 
 /// Session UUIDs: random version-4 UUIDs (122 random bits from libsodium) in lower case. The
 /// client holds the UUID; storage holds only its SHA-256.
-public enum SessionToken {
+package enum SessionToken {
     /// A fresh session UUID, e.g. `1b4e28ba-2fa1-41d2-883f-0016d3cca427`.
-    public static func generate() -> String {
+    package static func generate() -> String {
         precondition(Sodium.isReady, "libsodium failed to initialise")
         var bytes = [UInt8](repeating: 0, count: 16)
         bytes.withUnsafeMutableBytes { buffer in
@@ -25,13 +25,13 @@ public enum SessionToken {
     }
 
     /// The canonical (lower-case) form of a UUID a client sent, or nil when it is not a UUID.
-    public static func normalize(_ raw: String) -> String? {
+    package static func normalize(_ raw: String) -> String? {
         guard raw.utf8.count == 36, let uuid = UUID(uuidString: raw) else { return nil }
         return uuid.uuidString.lowercased()
     }
 
     /// What the store keeps: the lowercase hex SHA-256 of the canonical UUID.
-    public static func hash(_ sessionUUID: String) -> String {
+    package static func hash(_ sessionUUID: String) -> String {
         SHA256.hash(data: Data(sessionUUID.utf8)).lowercaseHex
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// SQLite implements it now and PostgreSQL can later. Times are milliseconds since 1970.
 /// Session UUIDs never reach the store: it sees only their SHA-256 (`tokenHash`).
-public protocol TinyHostAccountStore: Sendable {
+package protocol TinyHostAccountStore: Sendable {
     /// Inserts a user; returns nil when `(namespace, email)` is already taken.
     func insertUser(_ user: NewTinyHostUser) async throws -> TinyHostUser?
     /// The user with `email` in `namespace`, with the stored password hash.
@@ -22,15 +22,15 @@ public protocol TinyHostAccountStore: Sendable {
 }
 
 /// A user about to be inserted.
-public struct NewTinyHostUser: Sendable, Equatable {
-    public let namespace: String
-    public let email: String
+package struct NewTinyHostUser: Sendable, Equatable {
+    package let namespace: String
+    package let email: String
     /// Argon2id in libsodium's string format (`$argon2id$v=19$m=…,t=…,p=1$salt$hash`).
-    public let passwordHash: String
-    public let storeName: String
-    public let createdAt: Int64
+    package let passwordHash: String
+    package let storeName: String
+    package let createdAt: Int64
 
-    public init(namespace: String, email: String, passwordHash: String, storeName: String, createdAt: Int64) {
+    package init(namespace: String, email: String, passwordHash: String, storeName: String, createdAt: Int64) {
         self.namespace = namespace
         self.email = email
         self.passwordHash = passwordHash
@@ -40,24 +40,24 @@ public struct NewTinyHostUser: Sendable, Equatable {
 }
 
 /// A user and the hash to check a password against.
-public struct TinyHostCredentials: Sendable, Equatable {
-    public let user: TinyHostUser
-    public let passwordHash: String
+package struct TinyHostCredentials: Sendable, Equatable {
+    package let user: TinyHostUser
+    package let passwordHash: String
 
-    public init(user: TinyHostUser, passwordHash: String) {
+    package init(user: TinyHostUser, passwordHash: String) {
         self.user = user
         self.passwordHash = passwordHash
     }
 }
 
 /// A session about to be inserted.
-public struct NewTinyHostSession: Sendable, Equatable {
-    public let tokenHash: String
-    public let userID: Int64
-    public let createdAt: Int64
-    public let expiresAt: Int64
+package struct NewTinyHostSession: Sendable, Equatable {
+    package let tokenHash: String
+    package let userID: Int64
+    package let createdAt: Int64
+    package let expiresAt: Int64
 
-    public init(tokenHash: String, userID: Int64, createdAt: Int64, expiresAt: Int64) {
+    package init(tokenHash: String, userID: Int64, createdAt: Int64, expiresAt: Int64) {
         self.tokenHash = tokenHash
         self.userID = userID
         self.createdAt = createdAt

@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import TandemConnection
+package import Logging
+package import TandemConnection
 
 /// TinyHost's accounts: sign-up with email and password, sign-in to a session, sign-out, and
 /// the session check every other TinyHost route makes.
@@ -8,9 +8,9 @@ import TandemConnection
 /// Transport-free: the HTTP routes call it; it talks to a `TinyHostAccountStore`. Passwords are
 /// hashed with Argon2id off the cooperative pool (`PasswordHasher`); session UUIDs are stored
 /// only as SHA-256 hashes.
-public actor TinyHostAccounts {
-    public nonisolated let settings: TinyHostSettings
-    public nonisolated let hasher: PasswordHasher
+package actor TinyHostAccounts {
+    package nonisolated let settings: TinyHostSettings
+    package nonisolated let hasher: PasswordHasher
     let store: any TinyHostAccountStore
     let clock: WallClock
     let logger: Logger
@@ -20,7 +20,7 @@ public actor TinyHostAccounts {
     /// Checked when the email is unknown, so that answer takes as long as a wrong password.
     private var dummyHash: String?
 
-    public init(
+    package init(
         store: any TinyHostAccountStore, settings: TinyHostSettings, clock: WallClock = .system,
         logger: Logger = Logger(label: "tandem.tinyhost")
     ) {
@@ -38,7 +38,9 @@ public actor TinyHostAccounts {
     }
 
     /// Creates an account. The email is trimmed and lower-cased; it must be new in `namespace`.
-    public func signUp(namespace: String, email rawEmail: String?, password rawPassword: String?, clientAddress: String)
+    package func signUp(
+        namespace: String, email rawEmail: String?, password rawPassword: String?, clientAddress: String
+    )
         async throws(TinyHostError)
     {
         try settings.namespaces.validate(namespace)
@@ -59,7 +61,9 @@ public actor TinyHostAccounts {
 
     /// Checks the password and opens a session.
     /// - Returns: the session UUID (handed out only here), the session and its user.
-    public func signIn(namespace: String, email rawEmail: String?, password rawPassword: String?, clientAddress: String)
+    package func signIn(
+        namespace: String, email rawEmail: String?, password rawPassword: String?, clientAddress: String
+    )
         async throws(TinyHostError) -> (sessionUUID: String, session: TinyHostSession, user: TinyHostUser)
     {
         try settings.namespaces.validate(namespace)
@@ -97,7 +101,7 @@ public actor TinyHostAccounts {
     /// Ends a session at once. An unknown (or already ended) session is refused with
     /// `invalidSession`, an expired one with `sessionExpired` (and deleted).
     /// - Parameter namespace: when set, the session must belong to it.
-    public func signOut(sessionUUID: String, namespace: String? = nil) async throws(TinyHostError) {
+    package func signOut(sessionUUID: String, namespace: String? = nil) async throws(TinyHostError) {
         _ = try await authenticate(sessionUUID: sessionUUID, namespace: namespace)
         guard let canonical = SessionToken.normalize(sessionUUID) else { throw .invalidSession }
         let hash = SessionToken.hash(canonical)
@@ -105,7 +109,7 @@ public actor TinyHostAccounts {
     }
 
     /// The session's user; namespace nil = any namespace. Expired/unknown → TinyHostError (401).
-    public func authenticate(sessionUUID: String, namespace: String?) async throws(TinyHostError) -> (
+    package func authenticate(sessionUUID: String, namespace: String?) async throws(TinyHostError) -> (
         session: TinyHostSession, user: TinyHostUser
     ) {
         guard !sessionUUID.isEmpty else { throw .sessionRequired }
@@ -124,14 +128,14 @@ public actor TinyHostAccounts {
 
     /// Deletes every expired session; returns how many.
     @discardableResult
-    public func purgeExpiredSessions() async throws(TinyHostError) -> Int {
+    package func purgeExpiredSessions() async throws(TinyHostError) -> Int {
         let now = clock.now()
         return try await storage { try await $0.deleteSessions(expiredAt: now) }
     }
 
     /// Makes the dummy hash now, so the first sign-in with an unknown email is not slower than
     /// the rest (it would otherwise pay for making it).
-    public func prepare() async throws(TinyHostError) {
+    package func prepare() async throws(TinyHostError) {
         _ = try await dummy()
     }
 

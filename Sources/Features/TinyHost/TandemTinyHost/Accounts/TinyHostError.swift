@@ -1,6 +1,6 @@
 /// Everything the TinyHost accounts refuse. Each case carries its HTTP status, a stable `error`
 /// code and a sentence for people, so every route answers the same way.
-public enum TinyHostError: Error, Sendable, Equatable {
+package enum TinyHostError: Error, Sendable, Equatable {
     /// The body is not a JSON object.
     case invalidJSON
     case missingField(String)
@@ -26,7 +26,7 @@ public enum TinyHostError: Error, Sendable, Equatable {
     /// Storage or hashing failed; details go to the log, not to the client.
     case internalError
 
-    public var status: Int {
+    package var status: Int {
         switch self {
         case .invalidJSON, .missingField, .invalidField, .invalidEmail, .passwordTooShort, .passwordTooLong: 400
         case .invalidCredentials, .sessionRequired, .invalidSession, .sessionExpired: 401
@@ -39,7 +39,7 @@ public enum TinyHostError: Error, Sendable, Equatable {
         }
     }
 
-    public var code: String {
+    package var code: String {
         switch self {
         case .invalidJSON: "invalid_json"
         case .missingField: "missing_field"
@@ -60,7 +60,7 @@ public enum TinyHostError: Error, Sendable, Equatable {
         }
     }
 
-    public var message: String {
+    package var message: String {
         switch self {
         case .invalidJSON: "The request body must be a JSON object"
         case .missingField(let name): "Missing field: \(name)"
@@ -82,7 +82,7 @@ public enum TinyHostError: Error, Sendable, Equatable {
     }
 
     /// The `field` member of the JSON error, when one field is to blame.
-    public var field: String? {
+    package var field: String? {
         switch self {
         case .missingField(let name), .invalidField(let name, _): name
         case .invalidEmail: "email"
@@ -92,7 +92,7 @@ public enum TinyHostError: Error, Sendable, Equatable {
     }
 
     /// Seconds to send in `Retry-After`, for answers that have one.
-    public var retryAfterSeconds: Int? {
+    package var retryAfterSeconds: Int? {
         switch self {
         case .rateLimited(let seconds): seconds
         case .busy: 1

@@ -4,37 +4,37 @@ import Foundation
 ///
 /// A namespace is 1 to 64 of `A-Z a-z 0-9 _ -`, is not one of the server's own top-level path
 /// words (`reserved`, compared without case), and, when an allow-list is set, is on it.
-public struct TinyHostNamespaces: Sendable, Equatable {
+package struct TinyHostNamespaces: Sendable, Equatable {
     /// First path segments other routes of the same HTTP port use, or may use.
-    public static let reserved: Set<String> = [
+    package static let reserved: Set<String> = [
         "ws", "signal", "api", "lan", "health", "auth", "metrics", "admin", "static", "tinyhost",
     ]
-    public static let maxLength = 64
+    package static let maxLength = 64
 
     /// Empty: any well-formed, unreserved namespace.
-    public let allowList: Set<String>
+    package let allowList: Set<String>
 
     /// Any well-formed, unreserved namespace.
-    public static let any = TinyHostNamespaces(checked: [])
+    package static let any = TinyHostNamespaces(checked: [])
 
     private init(checked allowList: Set<String>) {
         self.allowList = allowList
     }
 
     /// - Throws: `unknownNamespace` naming the first entry that is malformed or reserved.
-    public init(allowList: Set<String>) throws(TinyHostError) {
+    package init(allowList: Set<String>) throws(TinyHostError) {
         for name in allowList.sorted() where !Self.isWellFormed(name) { throw .unknownNamespace(name) }
         self.allowList = allowList
     }
 
     /// Parses a comma-separated allow-list (`tinyhost.namespaces`); blanks are ignored.
-    public init(list: String) throws(TinyHostError) {
+    package init(list: String) throws(TinyHostError) {
         let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         try self.init(allowList: Set(names))
     }
 
     /// Accepts `namespace` or throws `unknownNamespace` (HTTP 404).
-    public func validate(_ namespace: String) throws(TinyHostError) {
+    package func validate(_ namespace: String) throws(TinyHostError) {
         guard Self.isWellFormed(namespace), allowList.isEmpty || allowList.contains(namespace) else {
             throw .unknownNamespace(String(namespace.prefix(Self.maxLength)))
         }

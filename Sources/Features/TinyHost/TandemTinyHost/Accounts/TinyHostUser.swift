@@ -1,16 +1,16 @@
-import Foundation
+package import Foundation
 
 /// A TinyHost account: one email within one namespace.
-public struct TinyHostUser: Sendable, Equatable {
-    public let id: Int64
-    public let namespace: String
+package struct TinyHostUser: Sendable, Equatable {
+    package let id: Int64
+    package let namespace: String
     /// Trimmed and lower-cased; unique within `namespace`.
-    public let email: String
-    public let createdAt: Date
+    package let email: String
+    package let createdAt: Date
     /// `durable_object_name`: a random UUID string naming the user's store.
-    public let storeName: String
+    package let storeName: String
 
-    public init(id: Int64, namespace: String, email: String, createdAt: Date, storeName: String) {
+    package init(id: Int64, namespace: String, email: String, createdAt: Date, storeName: String) {
         self.id = id
         self.namespace = namespace
         self.email = email
@@ -21,13 +21,13 @@ public struct TinyHostUser: Sendable, Equatable {
 
 /// A signed-in session. Its UUID is handed to the client once and never stored; storage keys
 /// the session by the UUID's SHA-256.
-public struct TinyHostSession: Sendable, Equatable {
-    public let createdAt: Date
-    public let expiresAt: Date
+package struct TinyHostSession: Sendable, Equatable {
+    package let createdAt: Date
+    package let expiresAt: Date
     /// Opaque data attached to the session; TinyHost's API always reports `null`.
-    public let data: String?
+    package let data: String?
 
-    public init(createdAt: Date, expiresAt: Date, data: String? = nil) {
+    package init(createdAt: Date, expiresAt: Date, data: String? = nil) {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.data = data
@@ -35,17 +35,17 @@ public struct TinyHostSession: Sendable, Equatable {
 }
 
 /// ISO-8601 times as TinyHost writes them: UTC, milliseconds, `Z` (`2025-01-01T12:00:00.000Z`).
-public enum TinyHostTime {
+package enum TinyHostTime {
     private static let seconds = Date.ISO8601FormatStyle(timeZone: .gmt)
 
     /// `date` to the nearest millisecond.
-    public static func string(_ date: Date) -> String {
+    package static func string(_ date: Date) -> String {
         string(millis: Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }
 
     /// Milliseconds since 1970 as text. The milliseconds are written from the integer, because a
     /// `Date` (a `Double`) holding `.123` may format as `.122`.
-    public static func string(millis: Int64) -> String {
+    package static func string(millis: Int64) -> String {
         let wholeSeconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let fraction = Int(millis - wholeSeconds * 1000)
         let text = Date(timeIntervalSince1970: Double(wholeSeconds)).formatted(seconds)
@@ -54,7 +54,7 @@ public enum TinyHostTime {
     }
 
     /// Milliseconds since 1970 (the stores' unit) as a date.
-    public static func date(millis: Int64) -> Date {
+    package static func date(millis: Int64) -> Date {
         Date(timeIntervalSince1970: Double(millis) / 1000)
     }
 }

@@ -1,32 +1,32 @@
-import Logging
-import TandemConnection
+package import Logging
+package import TandemConnection
 import TandemTinyBase
 
 /// Serves TinyBase WebSocket synchronizers: frames in TinyBase's legacy framing, the server as
 /// peer `S`, one shared store per user.
-public struct TinyBaseSyncEndpoint: Sendable {
-    public let hub: TinyBaseSyncHub
+package struct TinyBaseSyncEndpoint: Sendable {
+    package let hub: TinyBaseSyncHub
     /// The users' sockets, closed with 1001 at shutdown.
-    public let runner = ConnectionRunner()
+    package let runner = ConnectionRunner()
     private let logger: Logger
 
     /// Close codes, as TinyBase v9.3+ peers use them.
-    public enum Close {
-        public static let malformed = CloseReason(code: 1007, reason: "tinybase:14")
+    package enum Close {
+        package static let malformed = CloseReason(code: 1007, reason: "tinybase:14")
         /// Over `maxMessageBytes`: the client falls back to manual sync.
-        public static let tooLarge = CloseReason(code: 1009, reason: "Message too large: use manual sync")
-        public static let overflow = CloseReason(code: 1013, reason: "tinybase:15:fragments")
-        public static let storeFull = CloseReason(code: 1013, reason: "too many connections to this store")
-        public static let unavailable = CloseReason(code: 1011, reason: "store unavailable")
+        package static let tooLarge = CloseReason(code: 1009, reason: "Message too large: use manual sync")
+        package static let overflow = CloseReason(code: 1013, reason: "tinybase:15:fragments")
+        package static let storeFull = CloseReason(code: 1013, reason: "too many connections to this store")
+        package static let unavailable = CloseReason(code: 1011, reason: "store unavailable")
     }
 
-    public init(hub: TinyBaseSyncHub, logger: Logger) {
+    package init(hub: TinyBaseSyncHub, logger: Logger) {
         self.hub = hub
         self.logger = logger
     }
 
     /// Serves one authenticated socket of the user whose store is `storeName`, until it closes.
-    public func serve<Inbound: AsyncSequence>(storeName: String, inbound: Inbound, connection: some WireConnection)
+    package func serve<Inbound: AsyncSequence>(storeName: String, inbound: Inbound, connection: some WireConnection)
         async where Inbound.Element == WireFrame
     {
         let settings = hub.settings

@@ -1,13 +1,13 @@
-import Foundation
-import Logging
+package import Foundation
+package import Logging
 import TandemConnection
-import TandemTinyBase
+package import TandemTinyBase
 
 /// The open TinyBase stores: each user's store is loaded when its first client connects (or a
 /// manual sync arrives), shared by all that user's sockets, and saved and dropped from memory when
 /// the last one leaves.
-public actor TinyBaseSyncHub {
-    public nonisolated let settings: TinyBaseSyncSettings
+package actor TinyBaseSyncHub {
+    package nonisolated let settings: TinyBaseSyncSettings
     private let storage: any TinyBaseStoreStorage
     private let logger: Logger
     private let now: @Sendable () -> Date
@@ -19,7 +19,7 @@ public actor TinyBaseSyncHub {
         var users = 0
     }
 
-    public init(
+    package init(
         storage: any TinyBaseStoreStorage, settings: TinyBaseSyncSettings = TinyBaseSyncSettings(),
         logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) {
@@ -30,7 +30,7 @@ public actor TinyBaseSyncHub {
     }
 
     /// Stores currently in memory.
-    public var openStoreCount: Int { open.count }
+    package var openStoreCount: Int { open.count }
 
     /// Runs `body` with the named store open, loading it first if needed.
     nonisolated func withStore<T: Sendable>(_ name: String, _ body: @Sendable (SyncedStore) async throws -> T)
@@ -87,18 +87,18 @@ public actor TinyBaseSyncHub {
 
     /// Merges a client's whole content into the user's store (manual sync) and returns the
     /// content after the merge, as `getMergeableContent()` shows it.
-    public func manualSync(store name: String, content: MergeableChanges) async throws -> JSONValue {
+    package func manualSync(store name: String, content: MergeableChanges) async throws -> JSONValue {
         try await withStore(name) { try await $0.mergeContent(content).contentJSON }
     }
 
     /// Content hashes of a store (loading it if it is not open).
-    public func contentHashes(store name: String) async throws -> (tables: UInt32, values: UInt32) {
+    package func contentHashes(store name: String) async throws -> (tables: UInt32, values: UInt32) {
         try await withStore(name) { await $0.contentHashes }
     }
 
     /// Server shutdown, once the endpoint's sockets are closed: waits up to `timeout` for their
     /// stores to be released, then saves every store still open.
-    public func shutDown(waiting timeout: Duration = .seconds(5)) async {
+    package func shutDown(waiting timeout: Duration = .seconds(5)) async {
         let deadline = ContinuousClock.now + timeout
         while !open.isEmpty, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         for entry in open.values {
@@ -108,7 +108,7 @@ public actor TinyBaseSyncHub {
 }
 
 /// Why a TinyBase sync request was refused.
-public enum TinyBaseSyncError: Error, Sendable, Equatable {
+package enum TinyBaseSyncError: Error, Sendable, Equatable {
     /// Content carries a stamp more than five minutes ahead of the server's clock.
     case futureStamp
 }

@@ -1,35 +1,35 @@
 import Foundation
-import Logging
-import TandemAuth
-import TandemMail
+package import Logging
+package import TandemAuth
+package import TandemMail
 
 /// The accounts service's validated settings (auth.conf over the relay's). Built once at start-up.
-public struct AccountsConfiguration: Sendable {
-    public var host: String
-    public var port: Int
+package struct AccountsConfiguration: Sendable {
+    package var host: String
+    package var port: Int
     /// Empty means development mode: tokens are signed with a fixed development secret and the
     /// relay checks none.
-    public var authSecret: String
-    public var sqlitePath: String
-    public var allowInsecure: Bool
+    package var authSecret: String
+    package var sqlitePath: String
+    package var allowInsecure: Bool
     /// Empty: derived from the bound address at start-up.
-    public var publicURL: String
+    package var publicURL: String
     /// nil: login links are printed to the console.
-    public var smtp: SMTPConfiguration?
-    public var mailFrom: String
-    public var settings: AccountSettings
-    public var trustsForwardedFor: Bool
-    public var logLevel: Logger.Level
+    package var smtp: SMTPConfiguration?
+    package var mailFrom: String
+    package var settings: AccountSettings
+    package var trustsForwardedFor: Bool
+    package var logLevel: Logger.Level
 
     /// Signs development-mode tokens. Public on purpose: development mode is loopback-only.
     static let developmentSecret = "tandem-development-secret-not-for-production"
 
-    public var isDevelopmentMode: Bool { authSecret.isEmpty }
+    package var isDevelopmentMode: Bool { authSecret.isEmpty }
 
     /// The secret device tokens are signed with.
-    public var signingSecret: String { authSecret.isEmpty ? Self.developmentSecret : authSecret }
+    package var signingSecret: String { authSecret.isEmpty ? Self.developmentSecret : authSecret }
 
-    public var isLoopback: Bool {
+    package var isLoopback: Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
@@ -95,17 +95,17 @@ extension String {
 
 extension ConfigLoader {
     /// A loader for auth.conf's keys.
-    public static func forAccounts() -> ConfigLoader { ConfigLoader(keys: AccountsFeature.Keys.all) }
+    package static func forAccounts() -> ConfigLoader { ConfigLoader(keys: AccountsFeature.Keys.all) }
 
     /// The validated accounts configuration; keys auth.conf leaves unset take `relay`'s values.
-    public func accountsConfiguration(relay: ServerConfiguration) throws(ConfigError) -> AccountsConfiguration {
+    package func accountsConfiguration(relay: ServerConfiguration) throws(ConfigError) -> AccountsConfiguration {
         try AccountsConfiguration(settings: self, relay: relay)
     }
 
     /// Loads auth.conf as the commands do: `configPath` (which must exist) or else `./auth.conf` if
     /// present (unless `searchWorkingDirectory` is false), then `environment` (`TANDEM_ACCOUNTS_*`),
     /// then `overrides` in order.
-    public static func loadAccounts(
+    package static func loadAccounts(
         configPath: String?, searchWorkingDirectory: Bool = true, environment: [String: String],
         overrides: [(String, String)], relay: ServerConfiguration
     ) throws(ConfigError) -> (AccountsConfiguration, fileUsed: String?) {

@@ -1,22 +1,22 @@
 import Foundation
-import Logging
-import ServiceLifecycle
-import TandemAuth
+package import Logging
+package import ServiceLifecycle
+package import TandemAuth
 import TandemAuthSQLite
 import TandemConnection
 import TandemMail
 import TandemRelay
 import TandemSQLite
-import UnixSignals
+package import UnixSignals
 
 /// The accounts service alone (`tandem auth`): its HTTP port and its storage, no relay.
-public struct AccountsServer: Sendable {
-    public let configuration: AccountsConfiguration
-    public let service: AccountService
+package struct AccountsServer: Sendable {
+    package let configuration: AccountsConfiguration
+    package let service: AccountService
     let logger: Logger
 
     /// Opens storage; nothing listens until `makeServiceGroup` runs.
-    public init(configuration: AccountsConfiguration, logger: Logger) throws {
+    package init(configuration: AccountsConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
         let pool = try SQLiteDatabase.open(path: configuration.sqlitePath, migrations: AccountsSchema.migrations)
@@ -25,7 +25,7 @@ public struct AccountsServer: Sendable {
     }
 
     /// The services to run. `onReady` is called with the bound port.
-    public func makeServiceGroup(
+    package func makeServiceGroup(
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         onReady: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {

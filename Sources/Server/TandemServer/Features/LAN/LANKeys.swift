@@ -1,4 +1,4 @@
-import TandemLAN
+package import TandemLAN
 
 extension LANFeature {
     /// The `lan.*` keys of relay.conf. Defaults come from `LANConfiguration` and `LANSettings`.
@@ -60,12 +60,12 @@ extension LANFeature {
 }
 
 /// The LAN endpoint's part of the configuration (`lan.*` keys).
-public struct LANConfiguration: Sendable {
-    public var isEnabled = false
-    public var host = "0.0.0.0"
-    public var port = 8446
+package struct LANConfiguration: Sendable {
+    package var isEnabled = false
+    package var host = "0.0.0.0"
+    package var port = 8446
     /// Empty: use the secret kept in the database, generating it on first start.
-    public var secret = ""
-    public var filesPath = "./lan-files"
-    public var settings = LANSettings()
+    package var secret = ""
+    package var filesPath = "./lan-files"
+    package var settings = LANSettings()
 }

@@ -8,16 +8,16 @@ import Darwin
 #endif
 
 /// What a phone scans to pair: `ip:port:secret`, as text and as a QR code for the terminal.
-public struct PairingCode: Sendable, Equatable {
-    public let payload: String
+package struct PairingCode: Sendable, Equatable {
+    package let payload: String
 
-    public init(host: String, port: Int, secret: String) {
+    package init(host: String, port: Int, secret: String) {
         payload = "\(host):\(port):\(secret)"
     }
 
     /// The address to advertise for a listener on `host`: `host` itself unless it is a wildcard, else this
     /// machine's first non-loopback IPv4 address (127.0.0.1 if it has none).
-    public static func advertisedAddress(for host: String) -> String {
+    package static func advertisedAddress(for host: String) -> String {
         guard ["", "0.0.0.0", "::", "*"].contains(host) else { return host }
         return firstLANAddress() ?? "127.0.0.1"
     }
@@ -25,7 +25,7 @@ public struct PairingCode: Sendable, Equatable {
     /// The QR code in Unicode half blocks, two modules per character cell, with a quiet zone; drawn for a
     /// light-on-dark terminal (light modules are the printed blocks), like `qrencode -t UTF8`. nil if the
     /// payload does not fit a QR code.
-    public func terminalQR() -> String? {
+    package func terminalQR() -> String? {
         guard let code = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else { return nil }
         defer { QRcode_free(code) }
         let width = Int(code.pointee.width)
