@@ -113,6 +113,7 @@ public struct HoneEndpoint: Sendable {
         }
     }
 }
+
 extension Logger {
     func with(room: RoomID, device: DeviceID) -> Logger {
         var logger = self
