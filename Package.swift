@@ -104,6 +104,7 @@ let package = Package(
                 "TandemSDSSQLite", "TandemLAN", "TandemLANSQLite", "TandemMerge", "TandemTinyBase", "TandemTinyHost",
                 "TandemTinyHostSQLite", "TandemAuth", "TandemAuthSQLite", "TandemMail", "CQREncode", grdb,
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

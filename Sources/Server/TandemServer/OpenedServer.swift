@@ -20,6 +20,7 @@ package struct OpenedServer: Sendable {
     package let configuration: ServerConfiguration
     package let relay: Relay
     let features: [Feature]
+    let connections: ConnectionsPerAddress
     let commonRoutes: CommonRoutes
     let logger: Logger
 
@@ -43,7 +44,7 @@ package struct OpenedServer: Sendable {
         let maxFrame = features.map(\.httpMaxFrameBytes).max() ?? 0
         let http = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
+            server: connections.server(
                 webSocketRouter: router, configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.httpPort), serverName: nil),
             onServerRunning: { channel in await ports.bound(.http, channel.localAddress?.port ?? 0) },

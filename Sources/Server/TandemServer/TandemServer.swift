@@ -74,14 +74,17 @@ package struct TandemServer: Sendable {
         let relay = Relay(limits: configuration.limits, log: log)
         let context = FeatureContext(
             settings: settings, relay: relay, database: database, access: accessPolicy(accountStore),
-            accountStore: accountStore, commonRoutes: CommonRoutes(relay: relay, startedAt: .now), logger: logger)
+            accountStore: accountStore,
+            connections: ConnectionsPerAddress(limit: configuration.maxConnectionsPerAddress),
+            commonRoutes: CommonRoutes(relay: relay, startedAt: .now), logger: logger)
         var built: [Feature] = []
         for feature in enabled {
             built.append(
                 try await StartupError.step("cannot start \(feature.name)") { try await feature.make(context) })
         }
         return OpenedServer(
-            configuration: configuration, relay: relay, features: built, commonRoutes: context.commonRoutes,
+            configuration: configuration, relay: relay, features: built, connections: context.connections,
+            commonRoutes: context.commonRoutes,
             logger: logger)
     }
 

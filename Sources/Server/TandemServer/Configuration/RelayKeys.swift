@@ -57,12 +57,15 @@ enum RelayKeys {
         "WebSocket ping period; a peer silent for two periods is dropped (0 = off)")
     static let retentionDays = Setting.integer(
         "retention.days", 0...36_500, 30, "Stored messages older than this are deleted (0 = keep forever)")
+    static let connectionsPerAddress = Setting.integer(
+        "max.connections.per.address", 0...1_000_000, 1000,
+        "Most connections one client address may hold open on the HTTP, WebSocket and LAN ports (0 = no limit)")
     static let logLevel = Setting<Logger.Level>.choice("log.level", .info, "Log level")
 
     static let all: [ConfigKey] = [
         host.key, port.key, webSocketPort.key, authSecret.key, legacyTokens.key, allowInsecure.key, sqlitePath.key,
         durability.key, maxRooms.key, maxClientsPerRoom.key, maxMessageBytes.key, bufferTTLSeconds.key,
         bufferMaxBytes.key, outboundMaxBytes.key, ratePerSecond.key, rateBurst.key, abuseRefusals.key,
-        joinTimeoutSeconds.key, pingIntervalSeconds.key, retentionDays.key, logLevel.key,
+        joinTimeoutSeconds.key, pingIntervalSeconds.key, retentionDays.key, connectionsPerAddress.key, logLevel.key,
     ]
 }

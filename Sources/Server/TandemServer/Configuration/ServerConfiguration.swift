@@ -20,6 +20,8 @@ package struct ServerConfiguration: Sendable {
     package var limits: RelayLimits
     /// How long a new connection may take to join.
     package var joinTimeout: Duration
+    /// Most connections one client address may hold open on the WebSocket listeners; 0 = no limit.
+    public var maxConnectionsPerAddress: Int
     /// WebSocket ping period; nil turns pings off.
     package var pingInterval: Duration?
     /// Stored messages older than this many days are deleted; 0 keeps them forever.
@@ -96,6 +98,7 @@ package struct ServerConfiguration: Sendable {
         let ping = settings[Keys.pingIntervalSeconds]
         pingInterval = ping > 0 ? .seconds(ping) : nil
         retentionDays = settings[Keys.retentionDays]
+        maxConnectionsPerAddress = settings[Keys.connectionsPerAddress]
         logLevel = settings[Keys.logLevel]
         (sdsSecret, sdsIssuer, sds) = try SDSFeature.configuration(settings)
         lan = try LANFeature.configuration(

@@ -38,6 +38,8 @@ struct FeatureContext: Sendable {
     let access: any AccessPolicy
     /// The accounts' storage, when the accounts service runs in this process.
     let accountStore: (any AccountStore)?
+    /// The open connections per client address, counted by every WebSocket listener.
+    let connections: ConnectionsPerAddress
     /// The routes every port serves (`/health`, `/`).
     let commonRoutes: CommonRoutes
     let logger: Logger

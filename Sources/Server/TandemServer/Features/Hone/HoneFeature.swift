@@ -27,6 +27,7 @@ enum HoneFeature: FeatureKind {
                 connection: WebSocketWireConnection(outbound: outbound, channel: channel))
         }
         let logger = context.logger
+        let connections = context.connections
         let commonRoutes = context.commonRoutes
         return Feature(
             ports: [.webSocket], httpMaxFrameBytes: maxFrame,
@@ -41,7 +42,7 @@ enum HoneFeature: FeatureKind {
                 commonRoutes.add(to: router)
                 let app = Application(
                     router: router,
-                    server: .http1WebSocketUpgrade(
+                    server: connections.server(
                         configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame))
                     ) { _, channel, _ in
                         .upgrade([:]) { inbound, outbound, _ in await serve(inbound, outbound, channel) }

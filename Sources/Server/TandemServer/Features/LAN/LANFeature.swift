@@ -21,6 +21,7 @@ enum LANFeature: FeatureKind {
             store: store, secret: try await pairingSecret(lan, store: store), settings: lan.settings,
             files: JotFileStore(directory: URL(fileURLWithPath: lan.filesPath)), logger: context.logger)
         let logger = context.logger
+        let connections = context.connections
         return Feature(
             ports: [.lan],
             routes: { router in LANRoutes(endpoint: endpoint).add(to: router) },
@@ -30,7 +31,7 @@ enum LANFeature: FeatureKind {
                 let maxFrame = endpoint.settings.maxFrameBytes
                 let app = Application(
                     router: router,
-                    server: .http1WebSocketUpgrade(
+                    server: connections.server(
                         configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame))
                     ) { _, channel, _ in
                         // JotBunker's phone connects to `ws://ip:port` with no path.
