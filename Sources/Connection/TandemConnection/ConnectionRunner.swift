@@ -82,12 +82,10 @@ public final class ConnectionRunner: Sendable {
         for queue in queues { queue.close(reason) }
     }
 
-    /// Returns once every connection's transport has ended, or after `timeout`: a closed
+    /// Returns once every connection's transport has ended, or at `deadline`: a closed
     /// connection's close frame is still on its way until then.
-    public func closed(within timeout: Duration) async {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        while count > 0, clock.now < deadline {
+    public func closed(before deadline: ContinuousClock.Instant) async {
+        while count > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
     }

@@ -45,17 +45,17 @@ package struct TandemServer: Sendable {
         let settings = FeatureSettings(configuration: configuration, accounts: accounts)
         let enabled = Self.features.filter { $0.isEnabled(settings) }
         let path = configuration.sqlitePath
-        let database = try StartupError.step("cannot open sqlite.path \(path)") {
+        let database = try await StartupError.step("cannot open sqlite.path \(path)") {
             try SQLiteDatabase.open(path: path, durability: configuration.durability, migrations: [])
         }
         let separateAccounts = accounts.map { $0.sqlitePath != path } ?? false
         var migrations = RelaySchema.migrations
-        try StartupError.step("cannot migrate \(path) for the relay") {
+        try await StartupError.step("cannot migrate \(path) for the relay") {
             try SQLiteDatabase.migrate(database, migrations)
         }
         for feature in enabled where !(feature == AccountsFeature.self && separateAccounts) {
             migrations += feature.migrations
-            try StartupError.step("cannot migrate \(path) for \(feature.name)") {
+            try await StartupError.step("cannot migrate \(path) for \(feature.name)") {
                 try SQLiteDatabase.migrate(database, migrations)
             }
         }
@@ -63,7 +63,7 @@ package struct TandemServer: Sendable {
         if let accounts {
             let accountsDatabase =
                 separateAccounts
-                ? try StartupError.step("cannot open the accounts' sqlite.path \(accounts.sqlitePath)") {
+                ? try await StartupError.step("cannot open the accounts' sqlite.path \(accounts.sqlitePath)") {
                     try SQLiteDatabase.open(path: accounts.sqlitePath, migrations: AccountsSchema.migrations)
                 } : database
             accountStore = SQLiteAccountStore(pool: accountsDatabase)
@@ -106,7 +106,7 @@ package struct TandemServer: Sendable {
         if !configuration.lan.secret.isEmpty { return configuration.lan.secret }
         let pool = try SQLiteDatabase.open(
             path: configuration.sqlitePath, durability: configuration.durability, migrations: LANSchema.migrations)
-        return try await SQLiteLANStore(pool: pool).setting(LANEndpoint.secretSetting)
+        return try await LANFeature.keptSecret(configuration.lan, store: SQLiteLANStore(pool: pool))?.value
     }
 }
 
@@ -124,14 +124,6 @@ package struct StartupError: Error, CustomStringConvertible {
             return try await body()
         } catch let error as StartupError {
             throw error
-        } catch {
-            throw StartupError(description: "\(what): \(error)")
-        }
-    }
-
-    static func step<T>(_ what: String, _ body: () throws -> T) throws(StartupError) -> T {
-        do {
-            return try body()
         } catch {
             throw StartupError(description: "\(what): \(error)")
         }

@@ -71,6 +71,4 @@ extension ConfigKey {
 
     /// Every key auth.conf accepts. README's auth.conf table lists the same.
     static let accounts: [ConfigKey] = AccountsFeature.Keys.all
-
-    static func named(_ name: String) -> ConfigKey? { all.first { $0.name == name } }
 }

@@ -47,9 +47,6 @@ final class ConnectionsPerAddress: Sendable {
         }
     }
 
-    /// Connections open now from `address`.
-    func count(_ address: String) -> Int { open.withLock { $0[address] ?? 0 } }
-
     fileprivate func admit(_ address: String) -> Bool {
         open.withLock { open in
             let count = open[address] ?? 0

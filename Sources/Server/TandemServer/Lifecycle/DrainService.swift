@@ -14,7 +14,9 @@ struct DrainService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         for runner in runners { runner.drain(.goingAway) }
-        for runner in runners { await runner.closed(within: timeout) }
+        // One deadline for all of them: shutdown waits `timeout` at most, however many endpoints.
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        for runner in runners { await runner.closed(before: deadline) }
         await afterwards()
     }
 }

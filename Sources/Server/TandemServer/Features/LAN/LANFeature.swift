@@ -17,8 +17,14 @@ enum LANFeature: FeatureKind {
         let configuration = context.configuration
         let lan = configuration.lan
         let store = SQLiteLANStore(pool: context.database)
+        let secret: PairingSecret
+        if let kept = try await keptSecret(lan, store: store) {
+            secret = kept
+        } else {
+            secret = try await newSecret(store)
+        }
         let endpoint = LANEndpoint(
-            store: store, secret: try await pairingSecret(lan, store: store), settings: lan.settings,
+            store: store, secret: secret, settings: lan.settings,
             files: JotFileStore(directory: URL(fileURLWithPath: lan.filesPath)), logger: context.logger)
         let logger = context.logger
         let connections = context.connections
@@ -50,10 +56,14 @@ enum LANFeature: FeatureKind {
             exposes: .init(lanSecret: endpoint.secret.value))
     }
 
-    /// The configured pairing secret, else the one kept in the database, generated on first start.
-    static func pairingSecret(_ lan: LANConfiguration, store: SQLiteLANStore) async throws -> PairingSecret {
+    /// The configured pairing secret, else the one kept in the database; nil before the first start.
+    static func keptSecret(_ lan: LANConfiguration, store: SQLiteLANStore) async throws -> PairingSecret? {
         if !lan.secret.isEmpty { return PairingSecret(lan.secret) }
-        if let kept = try await store.setting(LANEndpoint.secretSetting) { return PairingSecret(kept) }
+        return try await store.setting(LANEndpoint.secretSetting).map(PairingSecret.init)
+    }
+
+    /// A new pairing secret, kept in the database for later starts.
+    private static func newSecret(_ store: SQLiteLANStore) async throws -> PairingSecret {
         let secret = PairingSecret.generate()
         try await store.setSetting(LANEndpoint.secretSetting, secret.value)
         return secret

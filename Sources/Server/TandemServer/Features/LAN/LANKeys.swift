@@ -3,25 +3,27 @@ package import TandemLAN
 extension LANFeature {
     /// The `lan.*` keys of relay.conf. Defaults come from `LANConfiguration` and `LANSettings`.
     enum Keys {
+        private static let defaults = LANConfiguration()
+
         static let enabled = Setting.boolean(
-            "lan.enabled", LANConfiguration().isEnabled, "Run the JotBunker LAN endpoint on its own port")
+            "lan.enabled", defaults.isEnabled, "Run the JotBunker LAN endpoint on its own port")
         static let host = Setting.text(
-            "lan.host", LANConfiguration().host, "Address the LAN endpoint listens on (phones must reach it)")
+            "lan.host", defaults.host, "Address the LAN endpoint listens on (phones must reach it)")
         static let port = Setting.integer(
             "lan.port", 0...65535, nil, "LAN endpoint port; default port + 3 (0 when port is 0: a free port)")
         static let secret = Setting.text(
-            "lan.secret", LANConfiguration().secret,
+            "lan.secret", defaults.secret,
             "Pairing secret phones must present; empty = generated once and kept in the database")
         static let decisionPolicy = Setting<DecisionPolicy>.choice(
-            "lan.decision.policy", LANSettings().policy,
+            "lan.decision.policy", defaults.settings.policy,
             "Syncs with conflicts or a large change: ask (pending decision), desktop-wins or phone-wins")
         static let decisionTimeoutSeconds = Setting.integer(
-            "lan.decision.timeout.seconds", 1...86_400, Int(LANSettings().decisionTimeout.components.seconds),
+            "lan.decision.timeout.seconds", 1...86_400, Int(defaults.settings.decisionTimeout.components.seconds),
             "How long a pending sync waits for a decision before it is cancelled")
         static let filesPath = Setting.text(
-            "lan.files.path", LANConfiguration().filesPath, "Directory for jot files received from phones", path: true)
+            "lan.files.path", defaults.filesPath, "Directory for jot files received from phones", path: true)
         static let maxFileBytes = Setting.integer(
-            "lan.max.file.bytes", 1...(1 << 30), LANSettings().maxFileBytes, "Largest jot file accepted")
+            "lan.max.file.bytes", 1...(1 << 30), defaults.settings.maxFileBytes, "Largest jot file accepted")
 
         static let all = [
             enabled.key, host.key, port.key, secret.key, decisionPolicy.key, decisionTimeoutSeconds.key,
