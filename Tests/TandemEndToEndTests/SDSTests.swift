@@ -310,6 +310,19 @@ struct SDSSignalAndTokenTests {
         let sds = try await SDSFixture.start()
         defer { Task { try await sds.server.stop() } }
         let a = try await sds.signal(), b = try await sds.signal(), c = try await sds.signal()
+        // A socket is in the store once the server has checked its token, a moment after the
+        // handshake: probe until a frame of each reaches `a`, then drop what the probes left.
+        for socket in [b, c] {
+            var arrived = false
+            for _ in 0..<50 where !arrived {
+                socket.send(#"{"type":"probe","from":"probe"}"#)
+                arrived = (try? await a.next(timeout: .milliseconds(100)))?["type"] as? String == "probe"
+            }
+            #expect(arrived, "every signalling socket joined")
+        }
+        for socket in [a, b, c] {
+            while try await socket.expectSilence(for: .milliseconds(200)) != nil {}
+        }
         for (socket, name) in [(a, "A"), (b, "B"), (c, "C")] {
             socket.send(#"{"type":"hello","from":"\#(name)"}"#)
         }
