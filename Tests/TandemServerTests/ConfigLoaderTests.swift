@@ -178,3 +178,34 @@ struct ConfigLoaderTests {
         #expect(throws: ConfigError.self) { try load(overrides: [("lan.enabled", "true"), ("lan.port", "8443")]) }
     }
 }
+
+@Suite("Conformance echo setting")
+struct ConformanceEchoSettingTests {
+    func load(_ overrides: [(String, String)]) throws(ConfigError) -> ServerConfiguration {
+        var loader = ConfigLoader()
+        for (key, value) in overrides { try loader.applyOverride(key, value) }
+        return try loader.configuration()
+    }
+
+    @Test("off by default; on only when every listener is on a loopback address")
+    func loopbackOnly() throws {
+        #expect(try load([]).conformanceEcho == false)
+        #expect(try load([("conformance.echo", "true")]).conformanceEcho)
+        #expect(try load([("conformance.echo", "true"), ("host", "::1")]).conformanceEcho)
+        let refused: [[(String, String)]] = [
+            [("conformance.echo", "true"), ("host", "0.0.0.0"), ("auth.secret", "s")],
+            [("conformance.echo", "true"), ("lan.enabled", "true")],
+        ]
+        for overrides in refused {
+            #expect {
+                try load(overrides)
+            } throws: { error in
+                (error as? ConfigError)?.description.contains("conformance.echo=true") == true
+            }
+        }
+        // The LAN endpoint on loopback is fine.
+        #expect(
+            try load([("conformance.echo", "true"), ("lan.enabled", "true"), ("lan.host", "127.0.0.1")]).conformanceEcho
+        )
+    }
+}

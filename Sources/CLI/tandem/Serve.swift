@@ -95,6 +95,10 @@ struct Serve: AsyncParsableCommand {
             lines.append("  Pairing    \(code.payload)")
             if let qr = code.terminalQR() { lines.append(qr) }
         }
+        if configuration.conformanceEcho {
+            lines.append(
+                "  CONFORMANCE MODE: every WebSocket port echoes at \(ConformanceEcho.path) (conformance.echo).")
+        }
         if configuration.isDevelopmentMode {
             lines.append("  DEVELOPMENT MODE: auth.secret is empty, so device tokens are NOT checked.")
         }

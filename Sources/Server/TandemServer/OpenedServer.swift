@@ -22,6 +22,7 @@ package struct OpenedServer: Sendable {
     let features: [Feature]
     let connections: ConnectionsPerAddress
     let commonRoutes: CommonRoutes
+    let echo: ConformanceEcho?
     let logger: Logger
 
     /// The accounts service beside the relay, when it runs one.
@@ -42,6 +43,7 @@ package struct OpenedServer: Sendable {
         commonRoutes.add(to: router)
         for feature in features { feature.routes(router) }
         let maxFrame = features.map(\.httpMaxFrameBytes).max() ?? 0
+        echo?.add(to: router, maxFrameBytes: maxFrame)
         let http = Application(
             router: router,
             server: connections.server(
@@ -57,7 +59,7 @@ package struct OpenedServer: Sendable {
         services.append(RelayService(relay: relay, retentionDays: configuration.retentionDays, logger: logger))
         let features = self.features
         services.append(
-            DrainService(runners: features.flatMap(\.runners)) {
+            DrainService(runners: features.flatMap(\.runners) + [echo?.runner].compactMap { $0 }) {
                 for feature in features { await feature.afterDrain() }
             })
         return ServiceGroup(
@@ -68,10 +70,11 @@ package struct OpenedServer: Sendable {
 }
 
 extension ServerConfiguration {
-    /// A WebSocket listener's settings for frames up to `maxFrameBytes` (larger ones close with 1009).
+    /// A WebSocket listener's settings for frames up to `maxFrameBytes` (larger ones close with 1009);
+    /// a text message that is not UTF-8 closes with 1007.
     func webSocket(maxFrameBytes: Int) -> WebSocketServerConfiguration {
         WebSocketServerConfiguration(
             maxFrameSize: maxFrameBytes, autoPing: pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
-            closeTimeout: .seconds(5))
+            closeTimeout: .seconds(5), validateUTF8: true)
     }
 }

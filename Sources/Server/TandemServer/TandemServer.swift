@@ -76,7 +76,10 @@ package struct TandemServer: Sendable {
             settings: settings, relay: relay, database: database, access: accessPolicy(accountStore),
             accountStore: accountStore,
             connections: ConnectionsPerAddress(limit: configuration.maxConnectionsPerAddress),
-            commonRoutes: CommonRoutes(relay: relay, startedAt: .now), logger: logger)
+            commonRoutes: CommonRoutes(relay: relay, startedAt: .now),
+            echo: configuration.conformanceEcho
+                ? ConformanceEcho(maxQueuedBytes: configuration.limits.maxOutboundBytes) : nil,
+            logger: logger)
         var built: [Feature] = []
         for feature in enabled {
             built.append(
@@ -84,8 +87,7 @@ package struct TandemServer: Sendable {
         }
         return OpenedServer(
             configuration: configuration, relay: relay, features: built, connections: context.connections,
-            commonRoutes: context.commonRoutes,
-            logger: logger)
+            commonRoutes: context.commonRoutes, echo: context.echo, logger: logger)
     }
 
     /// Who may join which room: anybody in development mode; else a signed device token, and with

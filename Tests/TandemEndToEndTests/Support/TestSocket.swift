@@ -10,6 +10,8 @@ final class TestSocket: Sendable {
     enum Command: Sendable {
         case text(String)
         case binary([UInt8])
+        /// Any frame, as built (say, a fragment, or text that is not UTF-8).
+        case frame(WebSocketFrame)
         case close
     }
 
@@ -35,6 +37,7 @@ final class TestSocket: Sendable {
                             switch command {
                             case .text(let text): try await outbound.write(.text(text))
                             case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+                            case .frame(let frame): try await outbound.write(.custom(frame))
                             case .close:
                                 try await outbound.close(.normalClosure, reason: nil)
                                 return
@@ -73,6 +76,11 @@ final class TestSocket: Sendable {
     }
 
     func sendBinary(_ bytes: [UInt8]) { commands.put(.binary(bytes)) }
+
+    /// Sends one frame as given: `fin` false starts or continues a fragmented message.
+    func sendFrame(_ opcode: WebSocketOpcode, _ bytes: [UInt8], fin: Bool = true) {
+        commands.put(.frame(WebSocketFrame(fin: fin, opcode: opcode, data: ByteBuffer(bytes: bytes))))
+    }
 
     /// The next text message as a JSON object.
     func next(timeout: Duration = .seconds(5)) async throws -> [String: Any] {

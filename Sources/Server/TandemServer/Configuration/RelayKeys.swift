@@ -61,11 +61,15 @@ enum RelayKeys {
         "max.connections.per.address", 0...1_000_000, 1000,
         "Most connections one client address may hold open on the HTTP, WebSocket and LAN ports (0 = no limit)")
     static let logLevel = Setting<Logger.Level>.choice("log.level", .info, "Log level")
+    static let conformanceEcho = Setting.boolean(
+        "conformance.echo", false,
+        "Echo data messages at /conformance/echo on every WebSocket listener, for the Autobahn suite (loopback only)")
 
     static let all: [ConfigKey] = [
         host.key, port.key, webSocketPort.key, authSecret.key, legacyTokens.key, allowInsecure.key, sqlitePath.key,
         durability.key, maxRooms.key, maxClientsPerRoom.key, maxMessageBytes.key, bufferTTLSeconds.key,
         bufferMaxBytes.key, outboundMaxBytes.key, ratePerSecond.key, rateBurst.key, abuseRefusals.key,
         joinTimeoutSeconds.key, pingIntervalSeconds.key, retentionDays.key, connectionsPerAddress.key, logLevel.key,
+        conformanceEcho.key,
     ]
 }

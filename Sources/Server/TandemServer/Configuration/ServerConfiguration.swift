@@ -27,6 +27,8 @@ package struct ServerConfiguration: Sendable {
     /// Stored messages older than this many days are deleted; 0 keeps them forever.
     package var retentionDays: Int
     package var logLevel: Logger.Level
+    /// Whether every WebSocket listener echoes at `/conformance/echo` (conformance tests; loopback only).
+    package var conformanceEcho: Bool
     /// Empty turns the SDS endpoints off.
     package var sdsSecret: String
     package var sdsIssuer: String?
@@ -58,7 +60,9 @@ package struct ServerConfiguration: Sendable {
     package var isDevelopmentMode: Bool { authSecret.isEmpty }
 
     /// Whether `host` only accepts connections from this machine.
-    package var isLoopback: Bool {
+    package var isLoopback: Bool { Self.isLoopback(host) }
+
+    static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
@@ -100,10 +104,18 @@ package struct ServerConfiguration: Sendable {
         retentionDays = settings[Keys.retentionDays]
         maxConnectionsPerAddress = settings[Keys.connectionsPerAddress]
         logLevel = settings[Keys.logLevel]
+        conformanceEcho = settings[Keys.conformanceEcho]
         (sdsSecret, sdsIssuer, sds) = try SDSFeature.configuration(settings)
         lan = try LANFeature.configuration(
             settings, httpPort: httpPort, webSocketPort: webSocketPort, handshakeTimeout: joinTimeout)
         tinyHost = try TinyHostFeature.configuration(settings)
+        if conformanceEcho, !isLoopback || (lan.isEnabled && !Self.isLoopback(lan.host)) {
+            throw ConfigError(
+                description: """
+                    conformance.echo=true echoes anything sent to it, so it runs only on this machine: set host \
+                    (and lan.host, with lan.enabled) to 127.0.0.1, ::1 or localhost
+                    """)
+        }
 
         if authSecret.isEmpty && !isLoopback && !allowInsecure {
             throw ConfigError(

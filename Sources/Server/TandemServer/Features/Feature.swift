@@ -42,6 +42,8 @@ struct FeatureContext: Sendable {
     let connections: ConnectionsPerAddress
     /// The routes every port serves (`/health`, `/`).
     let commonRoutes: CommonRoutes
+    /// The conformance echo every WebSocket listener serves, when `conformance.echo` is on.
+    let echo: ConformanceEcho?
     let logger: Logger
 
     var configuration: ServerConfiguration { settings.configuration }

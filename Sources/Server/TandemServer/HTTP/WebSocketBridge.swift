@@ -1,6 +1,7 @@
 import HummingbirdWebSocket
 import NIOCore
 import NIOWebSocket
+import Synchronization
 import TandemConnection
 
 /// `WireConnection` over a Hummingbird WebSocket channel.
@@ -92,13 +93,45 @@ private final class ChannelQueueWriter: Sendable {
 }
 
 extension WebSocketInboundStream {
-    /// Whole messages as wire frames, each at most `maxSize` bytes (larger ones close with 1009).
-    func wireFrames(maxSize: Int) -> some AsyncSequence<WireFrame, any Error> {
-        messages(maxSize: maxSize).map { message -> WireFrame in
-            switch message {
-            case .text(let text): .text(text)
-            case .binary(let buffer): .binary(Array(buffer.readableBytesView))
+    /// Hands `serve` this socket's whole messages as wire frames, each at most `maxSize` bytes.
+    /// A message the stream refuses (a continuation with nothing to continue, text that is not
+    /// UTF-8, fragments past `maxSize`) ends the frames, and its error is thrown once `serve`
+    /// returns, so the socket closes with the matching code (1002, 1007, 1009) instead of 1000.
+    func wireFrames(maxSize: Int, _ serve: (InboundWireFrames) async -> Void) async throws {
+        let frames = InboundWireFrames(messages: messages(maxSize: maxSize))
+        await serve(frames)
+        if let failure = frames.failure.withLock({ $0 }) { throw failure }
+    }
+}
+
+/// A WebSocket's messages as wire frames; remembers the error that ended them.
+final class InboundWireFrames: AsyncSequence, Sendable {
+    let messages: WebSocketInboundMessageStream
+    let failure = Mutex<(any Error)?>(nil)
+
+    init(messages: WebSocketInboundMessageStream) {
+        self.messages = messages
+    }
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var messages: WebSocketInboundMessageStream.AsyncIterator
+        let frames: InboundWireFrames
+
+        mutating func next() async throws -> WireFrame? {
+            do {
+                switch try await messages.next() {
+                case .text(let text): return .text(text)
+                case .binary(let buffer): return .binary(Array(buffer.readableBytesView))
+                case nil: return nil
+                }
+            } catch {
+                frames.failure.withLock { $0 = $0 ?? error }
+                throw error
             }
         }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(messages: messages.makeAsyncIterator(), frames: self)
     }
 }

@@ -20,20 +20,22 @@ enum HoneFeature: FeatureKind {
             relay: context.relay, access: context.access, logger: context.logger,
             joinTimeout: configuration.joinTimeout)
         let maxFrame = HoneEndpoint.maxFrameBytes(configuration.limits)
-        let serve: @Sendable (WebSocketInboundStream, WebSocketOutboundWriter, any Channel) async -> Void = {
+        let serve: @Sendable (WebSocketInboundStream, WebSocketOutboundWriter, any Channel) async throws -> Void = {
             inbound, outbound, channel in
-            await hone.serve(
-                inbound: inbound.wireFrames(maxSize: maxFrame),
-                connection: WebSocketWireConnection(outbound: outbound, channel: channel))
+            try await inbound.wireFrames(maxSize: maxFrame) { frames in
+                await hone.serve(
+                    inbound: frames, connection: WebSocketWireConnection(outbound: outbound, channel: channel))
+            }
         }
         let logger = context.logger
         let connections = context.connections
         let commonRoutes = context.commonRoutes
+        let echo = context.echo
         return Feature(
             ports: [.webSocket], httpMaxFrameBytes: maxFrame,
             routes: { router in
                 router.ws("/ws") { inbound, outbound, context in
-                    await serve(inbound, outbound, context.requestContext.channel)
+                    try await serve(inbound, outbound, context.requestContext.channel)
                 }
             },
             services: { ports in
@@ -44,8 +46,14 @@ enum HoneFeature: FeatureKind {
                     router: router,
                     server: connections.server(
                         configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame))
-                    ) { _, channel, _ in
-                        .upgrade([:]) { inbound, outbound, _ in await serve(inbound, outbound, channel) }
+                    ) { request, channel, _ in
+                        if let echo {
+                            return echo.upgrade(request, channel: channel, maxFrameBytes: maxFrame) {
+                                inbound, outbound in
+                                try await serve(inbound, outbound, channel)
+                            }
+                        }
+                        return .upgrade([:]) { inbound, outbound, _ in try await serve(inbound, outbound, channel) }
                     },
                     configuration: .init(
                         address: .hostname(configuration.host, port: configuration.webSocketPort), serverName: nil),

@@ -28,6 +28,7 @@ enum LANFeature: FeatureKind {
             files: JotFileStore(directory: URL(fileURLWithPath: lan.filesPath)), logger: context.logger)
         let logger = context.logger
         let connections = context.connections
+        let echo = context.echo
         return Feature(
             ports: [.lan],
             routes: { router in LANRoutes(endpoint: endpoint).add(to: router) },
@@ -39,13 +40,20 @@ enum LANFeature: FeatureKind {
                     router: router,
                     server: connections.server(
                         configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame))
-                    ) { _, channel, _ in
+                    ) { request, channel, _ in
                         // JotBunker's phone connects to `ws://ip:port` with no path.
-                        .upgrade([:]) { inbound, outbound, _ in
-                            await endpoint.serve(
-                                inbound: inbound.wireFrames(maxSize: maxFrame),
-                                connection: WebSocketWireConnection(outbound: outbound, channel: channel))
+                        let serve: @Sendable (WebSocketInboundStream, WebSocketOutboundWriter) async throws -> Void = {
+                            inbound, outbound in
+                            try await inbound.wireFrames(maxSize: maxFrame) { frames in
+                                await endpoint.serve(
+                                    inbound: frames,
+                                    connection: WebSocketWireConnection(outbound: outbound, channel: channel))
+                            }
                         }
+                        if let echo {
+                            return echo.upgrade(request, channel: channel, maxFrameBytes: maxFrame, otherwise: serve)
+                        }
+                        return .upgrade([:]) { inbound, outbound, _ in try await serve(inbound, outbound) }
                     },
                     configuration: .init(address: .hostname(lan.host, port: lan.port), serverName: nil),
                     onServerRunning: { channel in await ports.bound(.lan, channel.localAddress?.port ?? 0) },

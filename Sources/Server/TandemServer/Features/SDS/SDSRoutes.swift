@@ -22,17 +22,21 @@ struct SDSRoutes: Sendable {
         }
         router.ws("/ws/:storeId", shouldUpgrade: shouldUpgrade) { inbound, outbound, context in
             guard let routes else { return }
-            await routes.sync.serve(
-                store: storeID(context.requestContext), token: context.request.uri.queryParameters.get("token"),
-                inbound: inbound.wireFrames(maxSize: routes.maxFrameBytes),
-                connection: WebSocketWireConnection(outbound: outbound, channel: context.requestContext.channel))
+            try await inbound.wireFrames(maxSize: routes.maxFrameBytes) { frames in
+                await routes.sync.serve(
+                    store: storeID(context.requestContext), token: context.request.uri.queryParameters.get("token"),
+                    inbound: frames,
+                    connection: WebSocketWireConnection(outbound: outbound, channel: context.requestContext.channel))
+            }
         }
         router.ws("/signal/:storeId", shouldUpgrade: shouldUpgrade) { inbound, outbound, context in
             guard let routes else { return }
-            await routes.signal.serve(
-                store: storeID(context.requestContext), token: context.request.uri.queryParameters.get("token"),
-                inbound: inbound.wireFrames(maxSize: routes.maxFrameBytes),
-                connection: WebSocketWireConnection(outbound: outbound, channel: context.requestContext.channel))
+            try await inbound.wireFrames(maxSize: routes.maxFrameBytes) { frames in
+                await routes.signal.serve(
+                    store: storeID(context.requestContext), token: context.request.uri.queryParameters.get("token"),
+                    inbound: frames,
+                    connection: WebSocketWireConnection(outbound: outbound, channel: context.requestContext.channel))
+            }
         }
         router.post("/api/token") { request, _ -> Response in
             guard let routes else { throw disabled }

@@ -29,8 +29,9 @@ struct TinyHostSyncRoutes: Sendable {
                 try? await connection.close(code: refusal.code, reason: refusal.reason)
                 return
             }
-            await endpoint.serve(
-                storeName: store, inbound: inbound.wireFrames(maxSize: maxMessage), connection: connection)
+            try await inbound.wireFrames(maxSize: maxMessage) { frames in
+                await endpoint.serve(storeName: store, inbound: frames, connection: connection)
+            }
         }
         router.post("/:namespace/manual-sync") { request, context -> Response in
             try await TinyHostHTTPError.mapping {
