@@ -73,17 +73,18 @@ struct Serve: AsyncParsableCommand {
         accounts: AccountsConfiguration?, accountsFile: String?
     ) -> String {
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        let (http, ws) = configuration.tls == nil ? ("http", "ws") : ("https", "wss")
         var lines = [
             "Tandem \(TandemServer.version)",
-            "  HTTP       http://\(host):\(ports.http)/  (health: /health, relay: ws://\(host):\(ports.http)/ws)",
-            "  WebSocket  ws://\(host):\(ports.webSocket)/",
+            "  HTTP       \(http)://\(host):\(ports.http)/  (health: /health, relay: \(ws)://\(host):\(ports.http)/ws)",
+            "  WebSocket  \(ws)://\(host):\(ports.webSocket)/",
             "  Storage    \(configuration.sqlitePath)",
             "  Config     \(file ?? "defaults (no relay.conf)")",
         ]
         if configuration.tinyHost.isEnabled {
             lines.append(
-                "  TinyHost   http://\(host):\(ports.http)/{namespace}/sign-up, sign-in; TinyBase sync at "
-                    + "ws://\(host):\(ports.http)/{namespace}/ws?sessionUuid=…")
+                "  TinyHost   \(http)://\(host):\(ports.http)/{namespace}/sign-up, sign-in; TinyBase sync at "
+                    + "\(ws)://\(host):\(ports.http)/{namespace}/ws?sessionUuid=…")
         }
         if let accounts, let port = ports.accounts {
             lines.append(contentsOf: Auth.bannerLines(accounts, port: port, file: accountsFile))
@@ -94,6 +95,9 @@ struct Serve: AsyncParsableCommand {
             lines.append("  LAN        ws://\(configuration.lan.host):\(lanPort)/  (JotBunker phones)")
             lines.append("  Pairing    \(code.payload)")
             if let qr = code.terminalQR() { lines.append(qr) }
+        }
+        if let tls = configuration.tls {
+            lines.append("  TLS        \(tls.certificatePath) (TLS \(tls.minimumVersion.rawValue)+; SIGHUP reloads it)")
         }
         if configuration.conformanceEcho {
             lines.append(

@@ -20,7 +20,9 @@ package struct OpenedServer: Sendable {
     package let configuration: ServerConfiguration
     package let relay: Relay
     let features: [Feature]
-    let connections: ConnectionsPerAddress
+    let listenerGuard: ListenerGuard
+    /// The HTTP and WebSocket ports' certificates, when they speak TLS; SIGHUP reloads them.
+    package let tls: TLSCertificates?
     let commonRoutes: CommonRoutes
     let echo: ConformanceEcho?
     let logger: Logger
@@ -46,8 +48,9 @@ package struct OpenedServer: Sendable {
         echo?.add(to: router, maxFrameBytes: maxFrame)
         let http = Application(
             router: router,
-            server: connections.server(
-                webSocketRouter: router, configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame))),
+            server: listenerGuard.server(
+                webSocketRouter: router, configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame)),
+                tls: tls),
             configuration: .init(address: .hostname(configuration.host, port: configuration.httpPort), serverName: nil),
             onServerRunning: { channel in await ports.bound(.http, channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -56,6 +59,7 @@ package struct OpenedServer: Sendable {
             Listener(name: "HTTP", host: configuration.host, port: configuration.httpPort, wrapped: http)
         ]
         for feature in features { services += feature.services(ports) }
+        if let tls { services.append(TLSReloadService(certificates: tls, logger: logger)) }
         services.append(RelayService(relay: relay, retentionDays: configuration.retentionDays, logger: logger))
         let features = self.features
         services.append(

@@ -72,10 +72,21 @@ package struct TandemServer: Sendable {
             logger.error("storage commit failed; retrying", metadata: ["error": "\(error)"])
         }
         let relay = Relay(limits: configuration.limits, log: log)
+        let tls = try configuration.tls.map { settings throws(StartupError) in
+            do throws(TLSError) {
+                return try TLSCertificates(
+                    certificatePath: settings.certificatePath, keyPath: settings.keyPath,
+                    minimumVersion: settings.minimumVersion == .v1_3 ? .tlsv13 : .tlsv12)
+            } catch {
+                throw StartupError(description: "cannot start TLS: \(error)")
+            }
+        }
         let context = FeatureContext(
             settings: settings, relay: relay, database: database, access: accessPolicy(accountStore),
             accountStore: accountStore,
-            connections: ConnectionsPerAddress(limit: configuration.maxConnectionsPerAddress),
+            listenerGuard: ListenerGuard(
+                limit: configuration.maxConnectionsPerAddress, handshakeTimeout: configuration.handshakeTimeout),
+            tls: tls,
             commonRoutes: CommonRoutes(relay: relay, startedAt: .now),
             echo: configuration.conformanceEcho
                 ? ConformanceEcho(maxQueuedBytes: configuration.limits.maxOutboundBytes) : nil,
@@ -86,7 +97,7 @@ package struct TandemServer: Sendable {
                 try await StartupError.step("cannot start \(feature.name)") { try await feature.make(context) })
         }
         return OpenedServer(
-            configuration: configuration, relay: relay, features: built, connections: context.connections,
+            configuration: configuration, relay: relay, features: built, listenerGuard: context.listenerGuard, tls: tls,
             commonRoutes: context.commonRoutes, echo: context.echo, logger: logger)
     }
 

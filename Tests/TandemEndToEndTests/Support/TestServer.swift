@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import TandemChaos
 import TandemServer
@@ -88,9 +89,10 @@ final class TestServer: Sendable {
 
 /// Opens a socket and joins; returns the socket and its `joined` reply.
 func join(
-    _ url: String, room: String, device: String, token: String? = nil, lastSeq: Int? = nil
+    _ url: String, room: String, device: String, token: String? = nil, lastSeq: Int? = nil,
+    tls: TLSConfiguration? = nil
 ) async throws -> (TestSocket, [String: Any]) {
-    let socket = try await TestSocket.connect(url)
+    let socket = try await TestSocket.connect(url, tls: tls)
     var frame: [String: Any] = ["type": "join", "room": room, "device": device]
     if let token { frame["token"] = token }
     if let lastSeq { frame["lastSeq"] = lastSeq }

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import NIOSSL
 import NIOWebSocket
 
 /// A WebSocket client for tests: send text, await the next message with a deadline, observe the
@@ -21,14 +22,14 @@ final class TestSocket: Sendable {
     private let closeFrames = Mailbox<WebSocketCloseFrame?>()
     private let task: Task<Void, Never>
 
-    private init(url: String, ready: Mailbox<Void>) {
+    private init(url: String, tls: TLSConfiguration?, ready: Mailbox<Void>) {
         let received = self.received, binaries = self.binaries, commands = self.commands
         let closeFrames = self.closeFrames
         var logger = Logger(label: "test-client")
         logger.logLevel = .critical
         task = Task {
             let frame = try? await WebSocketClient.connect(
-                url: url, configuration: .init(maxFrameSize: 8 << 20), logger: logger
+                url: url, configuration: .init(maxFrameSize: 8 << 20), tlsConfiguration: tls, logger: logger
             ) { inbound, outbound, _ in
                 ready.put(())
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -60,10 +61,10 @@ final class TestSocket: Sendable {
         }
     }
 
-    /// Opens a connection and waits until the WebSocket handshake completes.
-    static func connect(_ url: String) async throws -> TestSocket {
+    /// Opens a connection and waits until the WebSocket handshake completes; `tls` for `wss://`.
+    static func connect(_ url: String, tls: TLSConfiguration? = nil) async throws -> TestSocket {
         let ready = Mailbox<Void>()
-        let socket = TestSocket(url: url, ready: ready)
+        let socket = TestSocket(url: url, tls: tls, ready: ready)
         guard try await ready.next() != nil else { throw Timeout(description: "could not connect to \(url)") }
         return socket
     }

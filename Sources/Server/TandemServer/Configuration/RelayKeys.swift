@@ -60,6 +60,15 @@ enum RelayKeys {
     static let connectionsPerAddress = Setting.integer(
         "max.connections.per.address", 0...1_000_000, 1000,
         "Most connections one client address may hold open on the HTTP, WebSocket and LAN ports (0 = no limit)")
+    static let handshakeTimeoutSeconds = Setting.integer(
+        "handshake.timeout.seconds", 1...3600, 10,
+        "How long a new connection may take (TLS included) to send its first HTTP request head; then it is closed")
+    static let tlsCertificate = Setting.text(
+        "tls.cert", "",
+        "PEM certificate chain: the HTTP and WebSocket ports then speak TLS (https, wss); SIGHUP reloads it")
+    static let tlsKey = Setting.text("tls.key", "", "PEM private key of tls.cert")
+    static let tlsMinimumVersion = Setting<TLSMinimumVersion>.choice(
+        "tls.min.version", .v1_2, "Oldest TLS version accepted: 1.2 or 1.3")
     static let logLevel = Setting<Logger.Level>.choice("log.level", .info, "Log level")
     static let conformanceEcho = Setting.boolean(
         "conformance.echo", false,
@@ -70,6 +79,6 @@ enum RelayKeys {
         durability.key, maxRooms.key, maxClientsPerRoom.key, maxMessageBytes.key, bufferTTLSeconds.key,
         bufferMaxBytes.key, outboundMaxBytes.key, ratePerSecond.key, rateBurst.key, abuseRefusals.key,
         joinTimeoutSeconds.key, pingIntervalSeconds.key, retentionDays.key, connectionsPerAddress.key, logLevel.key,
-        conformanceEcho.key,
+        conformanceEcho.key, handshakeTimeoutSeconds.key, tlsCertificate.key, tlsKey.key, tlsMinimumVersion.key,
     ]
 }

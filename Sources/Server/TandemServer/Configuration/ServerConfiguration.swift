@@ -27,6 +27,10 @@ package struct ServerConfiguration: Sendable {
     /// Stored messages older than this many days are deleted; 0 keeps them forever.
     package var retentionDays: Int
     package var logLevel: Logger.Level
+    /// How long a new connection may take to send its first HTTP request head.
+    package var handshakeTimeout: Duration
+    /// The HTTP and WebSocket ports' certificate and key; nil: plain TCP.
+    package var tls: TLSSettings?
     /// Whether every WebSocket listener echoes at `/conformance/echo` (conformance tests; loopback only).
     package var conformanceEcho: Bool
     /// Empty turns the SDS endpoints off.
@@ -105,6 +109,15 @@ package struct ServerConfiguration: Sendable {
         maxConnectionsPerAddress = settings[Keys.connectionsPerAddress]
         logLevel = settings[Keys.logLevel]
         conformanceEcho = settings[Keys.conformanceEcho]
+        handshakeTimeout = .seconds(settings[Keys.handshakeTimeoutSeconds])
+        let certificate = settings[Keys.tlsCertificate], key = settings[Keys.tlsKey]
+        switch (certificate.isEmpty, key.isEmpty) {
+        case (true, true): tls = nil
+        case (false, false):
+            tls = TLSSettings(
+                certificatePath: certificate, keyPath: key, minimumVersion: settings[Keys.tlsMinimumVersion])
+        default: throw ConfigError(description: "tls.cert and tls.key go together: set both, or neither")
+        }
         (sdsSecret, sdsIssuer, sds) = try SDSFeature.configuration(settings)
         lan = try LANFeature.configuration(
             settings, httpPort: httpPort, webSocketPort: webSocketPort, handshakeTimeout: joinTimeout)
@@ -125,4 +138,17 @@ package struct ServerConfiguration: Sendable {
                     """)
         }
     }
+}
+
+/// The `tls.*` settings.
+package struct TLSSettings: Sendable, Equatable {
+    package var certificatePath: String
+    package var keyPath: String
+    package var minimumVersion: TLSMinimumVersion
+}
+
+/// The oldest TLS version a listener accepts; nothing older than 1.2 is offered.
+package enum TLSMinimumVersion: String, CaseIterable, Sendable {
+    case v1_2 = "1.2"
+    case v1_3 = "1.3"
 }

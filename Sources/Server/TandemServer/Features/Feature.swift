@@ -38,8 +38,11 @@ struct FeatureContext: Sendable {
     let access: any AccessPolicy
     /// The accounts' storage, when the accounts service runs in this process.
     let accountStore: (any AccountStore)?
-    /// The open connections per client address, counted by every WebSocket listener.
-    let connections: ConnectionsPerAddress
+    /// What every WebSocket listener puts in front of a connection (the per-address count, the
+    /// handshake deadline).
+    let listenerGuard: ListenerGuard
+    /// The certificates the HTTP and WebSocket ports speak TLS with, when configured.
+    let tls: TLSCertificates?
     /// The routes every port serves (`/health`, `/`).
     let commonRoutes: CommonRoutes
     /// The conformance echo every WebSocket listener serves, when `conformance.echo` is on.

@@ -28,7 +28,8 @@ enum HoneFeature: FeatureKind {
             }
         }
         let logger = context.logger
-        let connections = context.connections
+        let listenerGuard = context.listenerGuard
+        let tls = context.tls
         let commonRoutes = context.commonRoutes
         let echo = context.echo
         return Feature(
@@ -44,8 +45,8 @@ enum HoneFeature: FeatureKind {
                 commonRoutes.add(to: router)
                 let app = Application(
                     router: router,
-                    server: connections.server(
-                        configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame))
+                    server: listenerGuard.server(
+                        configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame)), tls: tls
                     ) { request, channel, _ in
                         if let echo {
                             return echo.upgrade(request, channel: channel, maxFrameBytes: maxFrame) {

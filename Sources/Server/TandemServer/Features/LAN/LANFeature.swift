@@ -27,7 +27,7 @@ enum LANFeature: FeatureKind {
             store: store, secret: secret, settings: lan.settings,
             files: JotFileStore(directory: URL(fileURLWithPath: lan.filesPath)), logger: context.logger)
         let logger = context.logger
-        let connections = context.connections
+        let listenerGuard = context.listenerGuard
         let echo = context.echo
         return Feature(
             ports: [.lan],
@@ -38,8 +38,9 @@ enum LANFeature: FeatureKind {
                 let maxFrame = endpoint.settings.maxFrameBytes
                 let app = Application(
                     router: router,
-                    server: connections.server(
-                        configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame))
+                    // No TLS: JotBunker's phones speak plain WebSocket and encrypt inside it.
+                    server: listenerGuard.server(
+                        configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame)), tls: nil
                     ) { request, channel, _ in
                         // JotBunker's phone connects to `ws://ip:port` with no path.
                         let serve: @Sendable (WebSocketInboundStream, WebSocketOutboundWriter) async throws -> Void = {
