@@ -118,3 +118,54 @@ struct ListenerGuardTests {
         try await server.stop()
     }
 }
+
+@Suite("Listeners: clients behind a trusted proxy")
+struct TrustedProxyTests {
+    /// Opens a WebSocket to Hone's port as a proxy would, naming `client` in X-Forwarded-For;
+    /// whether the server upgraded it.
+    static func connect(port: Int, client: String) async throws -> (RawSocket, Bool) {
+        let socket = try await RawSocket(port: port)
+        try await socket.write(
+            "GET /sync HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "X-Forwarded-For: \(client)\r\n\r\n")
+        let reply = await socket.readSome(within: .seconds(5))
+        return (socket, reply.hasPrefix("HTTP/1.1 101"))
+    }
+
+    @Test("max.connections.per.address counts the client a trusted proxy names, not the proxy")
+    func countsTheClient() async throws {
+        let server = try await TestServer.start([
+            "max.connections.per.address": "2", "proxy.trusted": "127.0.0.0/8",
+        ])
+        var open: [RawSocket] = []
+        for client in ["203.0.113.1", "203.0.113.1", "203.0.113.2", "203.0.113.3"] {
+            let (socket, upgraded) = try await Self.connect(port: server.ports.webSocket, client: client)
+            #expect(upgraded, "\(client)")
+            open.append(socket)
+        }
+        // A third from one client is refused; a client that claims another address in front of
+        // the proxy's entry is still counted as itself.
+        let (third, upgraded) = try await Self.connect(port: server.ports.webSocket, client: "203.0.113.1")
+        #expect(!upgraded)
+        #expect(await third.closedByServer(within: .seconds(2)))
+        let (spoofed, spoofUpgraded) = try await Self.connect(
+            port: server.ports.webSocket, client: "198.51.100.7, 203.0.113.1")
+        #expect(!spoofUpgraded)
+        _ = await spoofed.closedByServer(within: .seconds(2))
+        for socket in open { _ = await socket.closedByServer(within: .zero) }
+        try await server.stop()
+    }
+
+    @Test("without proxy.trusted the header is ignored: every connection is the proxy's")
+    func headerIgnoredWhenUntrusted() async throws {
+        let server = try await TestServer.start(["max.connections.per.address": "2"])
+        let (first, one) = try await Self.connect(port: server.ports.webSocket, client: "203.0.113.1")
+        let (second, two) = try await Self.connect(port: server.ports.webSocket, client: "203.0.113.2")
+        #expect(one && two)
+        let (third, three) = try await Self.connect(port: server.ports.webSocket, client: "203.0.113.3")
+        #expect(!three)
+        for socket in [first, second, third] { _ = await socket.closedByServer(within: .zero) }
+        try await server.stop()
+    }
+}

@@ -168,6 +168,22 @@ struct TinyHostAccountTests {
         try await server.stop()
     }
 
+    @Test("behind a trusted proxy the per-address limit counts each client the proxy names")
+    func rateLimitBehindProxy() async throws {
+        let server = try await startTinyHost([
+            "tinyhost.rate.signin.per.address": "2", "proxy.trusted": "127.0.0.1", "proxy.header": "forwarded",
+        ])
+        let url = "\(server.httpURL)/app/sign-in"
+        let body: [String: Any] = ["email": "p@example.test", "password": "password1"]
+        func signIn(as client: String) async throws -> HTTPAnswer {
+            try await http("POST", url, json: body, headers: ["Forwarded": "for=\(client)"])
+        }
+        for _ in 0..<2 { #expect(try await signIn(as: "203.0.113.1").status == 401) }
+        expectError(try await signIn(as: "203.0.113.1"), 429, "rate_limited")
+        #expect(try await signIn(as: "203.0.113.2").status == 401)
+        try await server.stop()
+    }
+
     @Test("GET /health has a status and an ISO-8601 timestamp; TinyHost can be turned off")
     func healthAndDisabled() async throws {
         let server = try await TestServer.start(["tinyhost.enabled": "false"])

@@ -69,6 +69,11 @@ enum RelayKeys {
     static let tlsKey = Setting.text("tls.key", "", "PEM private key of tls.cert")
     static let tlsMinimumVersion = Setting<TLSMinimumVersion>.choice(
         "tls.min.version", .v1_2, "Oldest TLS version accepted: 1.2 or 1.3")
+    static let trustedProxies = Setting.text(
+        "proxy.trusted", "",
+        "Reverse proxies (addresses, CIDRs) whose proxy.header names the client for per-address limits; empty = none")
+    static let proxyHeader = Setting<TrustedProxies.Header>.choice(
+        "proxy.header", .xForwardedFor, "The header the trusted proxies write: x-forwarded-for or forwarded")
     static let logLevel = Setting<Logger.Level>.choice("log.level", .info, "Log level")
     static let conformanceEcho = Setting.boolean(
         "conformance.echo", false,
@@ -80,5 +85,6 @@ enum RelayKeys {
         bufferMaxBytes.key, outboundMaxBytes.key, ratePerSecond.key, rateBurst.key, abuseRefusals.key,
         joinTimeoutSeconds.key, pingIntervalSeconds.key, retentionDays.key, connectionsPerAddress.key, logLevel.key,
         conformanceEcho.key, handshakeTimeoutSeconds.key, tlsCertificate.key, tlsKey.key, tlsMinimumVersion.key,
+        trustedProxies.key, proxyHeader.key,
     ]
 }

@@ -31,6 +31,8 @@ package struct ServerConfiguration: Sendable {
     package var handshakeTimeout: Duration
     /// The HTTP and WebSocket ports' certificate and key; nil: plain TCP.
     package var tls: TLSSettings?
+    /// The reverse proxies whose forwarding header names the client.
+    package var trustedProxies: TrustedProxies
     /// Whether every WebSocket listener echoes at `/conformance/echo` (conformance tests; loopback only).
     package var conformanceEcho: Bool
     /// Empty turns the SDS endpoints off.
@@ -110,6 +112,7 @@ package struct ServerConfiguration: Sendable {
         logLevel = settings[Keys.logLevel]
         conformanceEcho = settings[Keys.conformanceEcho]
         handshakeTimeout = .seconds(settings[Keys.handshakeTimeoutSeconds])
+        trustedProxies = try TrustedProxies(parsing: settings[Keys.trustedProxies], header: settings[Keys.proxyHeader])
         let certificate = settings[Keys.tlsCertificate], key = settings[Keys.tlsKey]
         switch (certificate.isEmpty, key.isEmpty) {
         case (true, true): tls = nil

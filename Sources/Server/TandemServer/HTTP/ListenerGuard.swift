@@ -13,15 +13,18 @@ import Synchronization
 /// deadline (`handshake.timeout.seconds`: a connection whose first HTTP request head has not
 /// arrived by then is closed, so a client trickling bytes cannot hold a socket).
 ///
-/// Behind a reverse proxy every client has the proxy's address: raise the limit there.
+/// A connection from a trusted proxy (`proxy.trusted`) is counted once its request head names the
+/// client behind the proxy; until then it is not counted.
 final class ListenerGuard: Sendable {
     let limit: Int
     let handshakeTimeout: Duration
+    let proxies: TrustedProxies
     private let open = Mutex<[String: Int]>([:])
 
-    init(limit: Int, handshakeTimeout: Duration) {
+    init(limit: Int, handshakeTimeout: Duration, proxies: TrustedProxies = .none) {
         self.limit = limit
         self.handshakeTimeout = handshakeTimeout
+        self.proxies = proxies
     }
 
     /// A listener upgrading the routes of `webSocketRouter`.
@@ -53,7 +56,14 @@ final class ListenerGuard: Sendable {
         }
     }
 
-    fileprivate func admit(_ address: String) -> Bool {
+    /// Counts a connection from `address` until `channel` closes; false (nothing counted) past the limit.
+    fileprivate func admit(_ address: String, until channel: any Channel) -> Bool {
+        guard admit(address) else { return false }
+        channel.closeFuture.whenComplete { _ in self.release(address) }
+        return true
+    }
+
+    private func admit(_ address: String) -> Bool {
         open.withLock { open in
             let count = open[address] ?? 0
             guard count < limit else { return false }
@@ -62,7 +72,7 @@ final class ListenerGuard: Sendable {
         }
     }
 
-    fileprivate func release(_ address: String) {
+    private func release(_ address: String) {
         open.withLock { open in
             let count = (open[address] ?? 1) - 1
             open[address] = count > 0 ? count : nil
@@ -84,14 +94,14 @@ private struct GuardedChannel<Inner: ServerChildChannel>: ServerChildChannel {
     let tls: TLSCertificates?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Inner.Value> {
-        if `guard`.limit > 0, let address = channel.remoteAddress?.ipAddress {
-            guard `guard`.admit(address) else {
+        let peer = channel.remoteAddress?.ipAddress
+        // A trusted proxy's connection is counted by the client its request head names.
+        let countAtHead = `guard`.limit > 0 && peer.map(`guard`.proxies.trusts) == true
+        if `guard`.limit > 0, let peer, !countAtHead {
+            guard `guard`.admit(peer, until: channel) else {
                 channel.close(promise: nil)
-                return channel.eventLoop.makeFailedFuture(
-                    TooManyConnections(address: address, limit: `guard`.limit))
+                return channel.eventLoop.makeFailedFuture(TooManyConnections(address: peer, limit: `guard`.limit))
             }
-            let gate = self.guard
-            channel.closeFuture.whenComplete { _ in gate.release(address) }
         }
         if let tls {
             do {
@@ -106,7 +116,9 @@ private struct GuardedChannel<Inner: ServerChildChannel>: ServerChildChannel {
         return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
             let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try operations.addHandler(HandshakeDeadline(timeout: timeout), position: .after(decoder))
+            let deadline = HandshakeDeadline(
+                timeout: timeout, counting: countAtHead ? (`guard`, peer ?? "") : nil)
+            try operations.addHandler(deadline, position: .after(decoder))
             return value
         }
     }
@@ -117,16 +129,20 @@ private struct GuardedChannel<Inner: ServerChildChannel>: ServerChildChannel {
 }
 
 /// Closes its connection unless the first HTTP request head arrives within `timeout`; once it has,
-/// it leaves the pipeline (a WebSocket then has its join timeout and pings).
+/// it leaves the pipeline (a WebSocket then has its join timeout and pings). For a trusted proxy's
+/// connection it counts the client the head names, and closes the connection past the limit.
 private final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
 
     let timeout: TimeAmount
+    /// The guard and the proxy's address, when the client is counted here.
+    let counting: (ListenerGuard, String)?
     private var deadline: Scheduled<Void>?
 
-    init(timeout: TimeAmount) {
+    init(timeout: TimeAmount, counting: (ListenerGuard, String)?) {
         self.timeout = timeout
+        self.counting = counting
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -140,12 +156,20 @@ private final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHa
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let isHead = if case .head = unwrapInboundIn(data) { true } else { false }
-        context.fireChannelRead(data)
-        if isHead {
-            deadline?.cancel()
-            deadline = nil
-            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        guard case .head(let head) = unwrapInboundIn(data) else {
+            return context.fireChannelRead(data)
         }
+        if let (gate, proxy) = counting {
+            let client = gate.proxies.client(peer: proxy, headerValues: head.headers[gate.proxies.header.rawValue])
+            guard gate.admit(client, until: context.channel) else {
+                deadline?.cancel()
+                context.close(promise: nil)
+                return
+            }
+        }
+        context.fireChannelRead(data)
+        deadline?.cancel()
+        deadline = nil
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 }

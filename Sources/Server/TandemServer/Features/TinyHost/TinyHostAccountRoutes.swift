@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import TandemTinyHost
@@ -6,9 +7,12 @@ import TandemTinyHost
 /// `/sign-out` and `GET /api/session`. Every refusal is a JSON `TinyHostHTTPError`.
 struct TinyHostAccountRoutes: Sendable {
     let accounts: TinyHostAccounts
+    /// The reverse proxies whose forwarding header names the client the rate limits count.
+    let proxies: TrustedProxies
 
     func add(to router: Router<RelayRequestContext>) {
         let accounts = self.accounts
+        let proxies = self.proxies
         let settings = accounts.settings
         router.post("/:namespace/sign-up") { request, context -> Response in
             try await TinyHostHTTPError.mapping {
@@ -17,7 +21,7 @@ struct TinyHostAccountRoutes: Sendable {
                     TinyHostCredentialsRequest.self, request, limit: settings.maxRequestBytes)
                 try await accounts.signUp(
                     namespace: namespace, email: body.email, password: body.password,
-                    clientAddress: Self.clientAddress(context))
+                    clientAddress: Self.clientAddress(request, context, proxies))
                 return try EditedResponse(
                     status: .created, response: TinyHostSuccessBody(message: "Account created successfully")
                 ).response(from: request, context: context)
@@ -30,7 +34,7 @@ struct TinyHostAccountRoutes: Sendable {
                     TinyHostCredentialsRequest.self, request, limit: settings.maxRequestBytes)
                 let signedIn = try await accounts.signIn(
                     namespace: namespace, email: body.email, password: body.password,
-                    clientAddress: Self.clientAddress(context))
+                    clientAddress: Self.clientAddress(request, context, proxies))
                 return TinyHostSignInBody(
                     sessionUUID: signedIn.sessionUUID, session: signedIn.session, user: signedIn.user)
             }
@@ -73,8 +77,10 @@ struct TinyHostAccountRoutes: Sendable {
         return namespace
     }
 
-    /// The TCP peer's address, which the rate limits count by.
-    static func clientAddress(_ context: RelayRequestContext) -> String {
-        context.channel.remoteAddress?.ipAddress ?? ""
+    /// The address the rate limits count by: the TCP peer, or the client a trusted proxy names.
+    static func clientAddress(_ request: Request, _ context: RelayRequestContext, _ proxies: TrustedProxies) -> String {
+        let peer = context.channel.remoteAddress?.ipAddress ?? ""
+        guard proxies.trusts(peer), let name = HTTPField.Name(proxies.header.rawValue) else { return peer }
+        return proxies.client(peer: peer, headerValues: request.headers[values: name])
     }
 }

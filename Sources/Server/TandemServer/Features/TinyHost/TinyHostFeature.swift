@@ -20,7 +20,7 @@ enum TinyHostFeature: FeatureKind {
         let endpoint = TinyBaseSyncEndpoint(hub: hub, logger: logger)
         return Feature(
             routes: { router in
-                TinyHostAccountRoutes(accounts: accounts).add(to: router)
+                TinyHostAccountRoutes(accounts: accounts, proxies: context.configuration.trustedProxies).add(to: router)
                 TinyHostSyncRoutes(accounts: accounts, endpoint: endpoint).add(to: router)
             },
             services: { _ in [TinyHostSessionJanitor(accounts: accounts, logger: logger)] },
