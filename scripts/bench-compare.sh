@@ -75,7 +75,7 @@ start_tandem() {
     taskset -c 0 "$BENCH_BIN" serve --no-accounts --set port="$http" --set ws.port="$tandem_ws" \
         --set sqlite.path="$work/$name.db" --set max.clients.per.room=$((MEMBERS + 1)) \
         --set rate.messages.per.second=100000 --set rate.burst=100000 --set max.connections.per.address=0 \
-        --set log.level=warning "$@" \
+        --set rate.connections.per.second=0 --set log.level=warning "$@" \
         >"$work/tandem-$name.log" 2>&1 &
     tandem_pid=$!
     wait_port "$tandem_ws" || { echo "tandem did not start:" >&2; cat "$work/tandem-$name.log" >&2; exit 1; }

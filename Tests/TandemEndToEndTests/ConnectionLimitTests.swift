@@ -29,4 +29,39 @@ struct ConnectionLimitTests {
         for socket in held.prefix(2) { await socket.close() }
         try await server.stop()
     }
+
+    @Test("past rate.connections.burst new connections are closed at once, until the rate refills the bucket")
+    func perAddressRate() async throws {
+        let server = try await TestServer.start([
+            "rate.connections.per.second": "2", "rate.connections.burst": "3",
+        ])
+        var held: [TestSocket] = []
+        for _ in 0..<3 { held.append(try await TestSocket.connect(server.webSocketURL)) }
+        await #expect(throws: (any Error).self, "a fourth at once") {
+            _ = try await TestSocket.connect(server.webSocketURL)
+        }
+        // Open connections are not touched; at 2 a second a new one is let in after half a second.
+        held[0].send(json: ["type": "join", "room": "r", "device": "A"])
+        #expect(try await held[0].next()["type"] as? String == "joined")
+        try await Task.sleep(for: .milliseconds(700))
+        held.append(try await TestSocket.connect(server.webSocketURL))
+        for socket in held { await socket.close() }
+        try await server.stop()
+    }
+
+    @Test("behind a trusted proxy a refused client gets 429 too_many_connections with Retry-After")
+    func refusedThroughProxy() async throws {
+        let server = try await TestServer.start([
+            "rate.connections.per.second": "1", "rate.connections.burst": "1", "proxy.trusted": "127.0.0.1",
+        ])
+        let first = try await http("GET", "\(server.httpURL)/health", headers: ["X-Forwarded-For": "203.0.113.5"])
+        #expect(first.status == 200)
+        let refused = try await http("GET", "\(server.httpURL)/health", headers: ["X-Forwarded-For": "203.0.113.5"])
+        #expect(refused.status == 429)
+        #expect(refused["error"] as? String == "too_many_connections")
+        #expect(refused.headers["retry-after"] == "1")
+        let other = try await http("GET", "\(server.httpURL)/health", headers: ["X-Forwarded-For": "203.0.113.6"])
+        #expect(other.status == 200)
+        try await server.stop()
+    }
 }

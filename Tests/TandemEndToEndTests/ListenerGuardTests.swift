@@ -105,7 +105,8 @@ struct ListenerGuardTests {
             try await socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n")  // and never the blank line
             #expect(await socket.closedByServer(within: .seconds(10)), "port \(port)")
             let waited = ContinuousClock.now - started
-            #expect(waited >= .milliseconds(900) && waited < .seconds(5), "port \(port): closed after \(waited)")
+            // Closed by the 1 s deadline, not the 10 s default (the margin is for a loaded machine).
+            #expect(waited >= .milliseconds(900) && waited < .seconds(9), "port \(port): closed after \(waited)")
         }
         // A request that completes in time is served as before, and stays open past the deadline.
         let (socket, joined) = try await join(server.webSocketURL, room: "r", device: "d")
@@ -125,7 +126,8 @@ struct TrustedProxyTests {
     /// whether the server upgraded it.
     static func connect(port: Int, client: String) async throws -> (RawSocket, Bool) {
         let socket = try await RawSocket(port: port)
-        try await socket.write(
+        // A connection refused at accept may be closed before this is written.
+        try? await socket.write(
             "GET /sync HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                 + "X-Forwarded-For: \(client)\r\n\r\n")

@@ -3,7 +3,8 @@ public struct TokenBucket: Sendable {
     public let ratePerSecond: Double
     public let capacity: Double
     private var tokens: Double
-    private var updatedAt: Int64
+    /// When a token was last taken or counted (milliseconds of the injected clock).
+    public private(set) var updatedAt: Int64
 
     public init(ratePerSecond: Double, capacity: Double, now: Int64) {
         self.ratePerSecond = ratePerSecond

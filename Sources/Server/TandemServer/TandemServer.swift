@@ -85,7 +85,8 @@ package struct TandemServer: Sendable {
             settings: settings, relay: relay, database: database, access: accessPolicy(accountStore),
             accountStore: accountStore,
             listenerGuard: ListenerGuard(
-                limit: configuration.maxConnectionsPerAddress, handshakeTimeout: configuration.handshakeTimeout,
+                limit: configuration.maxConnectionsPerAddress, rate: configuration.connectionRate,
+                handshakeTimeout: configuration.handshakeTimeout,
                 proxies: configuration.trustedProxies),
             tls: tls,
             commonRoutes: CommonRoutes(relay: relay, startedAt: .now),

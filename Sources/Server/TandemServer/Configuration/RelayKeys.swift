@@ -60,6 +60,12 @@ enum RelayKeys {
     static let connectionsPerAddress = Setting.integer(
         "max.connections.per.address", 0...1_000_000, 1000,
         "Most connections one client address may hold open on the HTTP, WebSocket and LAN ports (0 = no limit)")
+    static let connectionRate = Setting.number(
+        "rate.connections.per.second", 0...1_000_000, 20,
+        "New connections per second one client address may open on the HTTP, WebSocket and LAN ports (0 = no limit)")
+    static let connectionBurst = Setting.integer(
+        "rate.connections.burst", 1...1_000_000, 100,
+        "New connections one address may open at once after a quiet period")
     static let handshakeTimeoutSeconds = Setting.integer(
         "handshake.timeout.seconds", 1...3600, 10,
         "How long a new connection may take (TLS included) to send its first HTTP request head; then it is closed")
@@ -85,6 +91,6 @@ enum RelayKeys {
         bufferMaxBytes.key, outboundMaxBytes.key, ratePerSecond.key, rateBurst.key, abuseRefusals.key,
         joinTimeoutSeconds.key, pingIntervalSeconds.key, retentionDays.key, connectionsPerAddress.key, logLevel.key,
         conformanceEcho.key, handshakeTimeoutSeconds.key, tlsCertificate.key, tlsKey.key, tlsMinimumVersion.key,
-        trustedProxies.key, proxyHeader.key,
+        trustedProxies.key, proxyHeader.key, connectionRate.key, connectionBurst.key,
     ]
 }

@@ -1,5 +1,5 @@
 package import Logging
-import TandemConnection
+package import TandemConnection
 import TandemLAN
 package import TandemRelay
 package import TandemSDS
@@ -27,6 +27,8 @@ package struct ServerConfiguration: Sendable {
     /// Stored messages older than this many days are deleted; 0 keeps them forever.
     package var retentionDays: Int
     package var logLevel: Logger.Level
+    /// New connections per second and burst per client address; nil: no limit.
+    package var connectionRate: RateLimit?
     /// How long a new connection may take to send its first HTTP request head.
     package var handshakeTimeout: Duration
     /// The HTTP and WebSocket ports' certificate and key; nil: plain TCP.
@@ -112,6 +114,13 @@ package struct ServerConfiguration: Sendable {
         logLevel = settings[Keys.logLevel]
         conformanceEcho = settings[Keys.conformanceEcho]
         handshakeTimeout = .seconds(settings[Keys.handshakeTimeoutSeconds])
+        let perSecond = settings[Keys.connectionRate]
+        if perSecond > 0 {
+            var rate = RateLimit()
+            rate.messagesPerSecond = perSecond
+            rate.burst = Double(settings[Keys.connectionBurst])
+            connectionRate = rate
+        }
         trustedProxies = try TrustedProxies(parsing: settings[Keys.trustedProxies], header: settings[Keys.proxyHeader])
         let certificate = settings[Keys.tlsCertificate], key = settings[Keys.tlsKey]
         switch (certificate.isEmpty, key.isEmpty) {

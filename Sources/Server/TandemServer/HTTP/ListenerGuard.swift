@@ -3,29 +3,46 @@ import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
-import NIOHTTP1
-import NIOSSL
 import Synchronization
+import TandemConnection
 
-/// What every WebSocket listener puts in front of a new connection, in order: the count of open
-/// connections per client address (`max.connections.per.address`; one past it is closed as soon as
-/// it is accepted, before a byte is read), TLS when the listener has it, and the handshake
-/// deadline (`handshake.timeout.seconds`: a connection whose first HTTP request head has not
-/// arrived by then is closed, so a client trickling bytes cannot hold a socket).
+/// What every WebSocket listener puts in front of a new connection, in order: admission per client
+/// address (at most `max.connections.per.address` open, and new ones no faster than
+/// `rate.connections.per.second`; one refused is closed as soon as it is accepted, before a byte
+/// is read), TLS when the listener has it, and the handshake deadline (`handshake.timeout.seconds`:
+/// a connection whose first HTTP request head has not arrived by then is closed, so a client
+/// trickling bytes cannot hold a socket).
 ///
-/// A connection from a trusted proxy (`proxy.trusted`) is counted once its request head names the
-/// client behind the proxy; until then it is not counted.
+/// A connection from a trusted proxy (`proxy.trusted`) is admitted once its request head names the
+/// client behind the proxy; refused, it gets 429.
 final class ListenerGuard: Sendable {
+    private struct State {
+        var open: [String: Int] = [:]
+        var attempts: [String: TokenBucket] = [:]
+        var admittedSinceSweep = 0
+    }
+
     let limit: Int
+    /// New connections per second and burst per address; nil: no limit.
+    let rate: RateLimit?
     let handshakeTimeout: Duration
     let proxies: TrustedProxies
-    private let open = Mutex<[String: Int]>([:])
+    private let clock: WallClock
+    private let state = Mutex(State())
 
-    init(limit: Int, handshakeTimeout: Duration, proxies: TrustedProxies = .none) {
+    init(
+        limit: Int, rate: RateLimit? = nil, handshakeTimeout: Duration, proxies: TrustedProxies = .none,
+        clock: WallClock = .system
+    ) {
         self.limit = limit
+        self.rate = rate
         self.handshakeTimeout = handshakeTimeout
         self.proxies = proxies
+        self.clock = clock
     }
+
+    /// Whether connections are admitted per address at all.
+    var admits: Bool { limit > 0 || rate != nil }
 
     /// A listener upgrading the routes of `webSocketRouter`.
     func server<Routes: HTTPResponderBuilder & _HB_SendableMetatype>(
@@ -56,120 +73,59 @@ final class ListenerGuard: Sendable {
         }
     }
 
-    /// Counts a connection from `address` until `channel` closes; false (nothing counted) past the limit.
-    fileprivate func admit(_ address: String, until channel: any Channel) -> Bool {
-        guard admit(address) else { return false }
-        channel.closeFuture.whenComplete { _ in self.release(address) }
-        return true
-    }
-
-    private func admit(_ address: String) -> Bool {
-        open.withLock { open in
-            let count = open[address] ?? 0
-            guard count < limit else { return false }
-            open[address] = count + 1
-            return true
+    /// Admits a connection from `address`, counted until `channel` closes; the refusal otherwise
+    /// (then nothing is counted, but the attempt is).
+    func admit(_ address: String, until channel: any Channel) -> Refusal? {
+        let now = clock.now()
+        let refusal = state.withLock { state -> Refusal? in
+            if let rate {
+                var bucket = state.attempts[address] ?? TokenBucket(rate, now: now)
+                let allowed = bucket.take(now: now)
+                state.attempts[address] = bucket
+                if state.attempts.count > 1024 { Self.sweep(&state, rate: rate, now: now) }
+                guard allowed else { return .tooFast(address: address, perSecond: rate.messagesPerSecond) }
+            }
+            guard limit > 0 else { return nil }
+            let count = state.open[address] ?? 0
+            guard count < limit else { return .tooMany(address: address, limit: limit) }
+            state.open[address] = count + 1
+            return nil
         }
+        if refusal == nil, limit > 0 {
+            channel.closeFuture.whenComplete { _ in self.release(address) }
+        }
+        return refusal
     }
 
     private func release(_ address: String) {
-        open.withLock { open in
-            let count = (open[address] ?? 1) - 1
-            open[address] = count > 0 ? count : nil
+        state.withLock { state in
+            let count = (state.open[address] ?? 1) - 1
+            state.open[address] = count > 0 ? count : nil
         }
+    }
+
+    /// Forgets the buckets that are full again (their addresses have been quiet for a burst's worth
+    /// of time), so the table holds only recent senders.
+    private static func sweep(_ state: inout State, rate: RateLimit, now: Int64) {
+        state.admittedSinceSweep += 1
+        guard state.admittedSinceSweep >= 1024 else { return }
+        state.admittedSinceSweep = 0
+        let quiet = Int64(rate.burst / rate.messagesPerSecond * 1000)
+        state.attempts = state.attempts.filter { _, bucket in now - bucket.updatedAt < quiet }
     }
 }
 
-/// Why an accepted connection was closed at once.
-struct TooManyConnections: Error, CustomStringConvertible {
-    let address: String
-    let limit: Int
-    var description: String { "\(address) already holds \(limit) connections (max.connections.per.address)" }
-}
+/// Why a connection was refused at admission.
+enum Refusal: Error, Equatable, CustomStringConvertible {
+    case tooMany(address: String, limit: Int)
+    case tooFast(address: String, perSecond: Double)
 
-/// A listener's connection setup behind its guard.
-private struct GuardedChannel<Inner: ServerChildChannel>: ServerChildChannel {
-    let inner: Inner
-    let `guard`: ListenerGuard
-    let tls: TLSCertificates?
-
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Inner.Value> {
-        let peer = channel.remoteAddress?.ipAddress
-        // A trusted proxy's connection is counted by the client its request head names.
-        let countAtHead = `guard`.limit > 0 && peer.map(`guard`.proxies.trusts) == true
-        if `guard`.limit > 0, let peer, !countAtHead {
-            guard `guard`.admit(peer, until: channel) else {
-                channel.close(promise: nil)
-                return channel.eventLoop.makeFailedFuture(TooManyConnections(address: peer, limit: `guard`.limit))
-            }
+    var description: String {
+        switch self {
+        case .tooMany(let address, let limit):
+            "\(address) already holds \(limit) connections (max.connections.per.address)"
+        case .tooFast(let address, let perSecond):
+            "\(address) opens connections faster than \(perSecond) a second (rate.connections.per.second)"
         }
-        if let tls {
-            do {
-                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.current))
-            } catch {
-                return channel.eventLoop.makeFailedFuture(error)
-            }
-        }
-        let timeout = TimeAmount.nanoseconds(
-            `guard`.handshakeTimeout.components.seconds * 1_000_000_000
-                + `guard`.handshakeTimeout.components.attoseconds / 1_000_000_000)
-        return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            let operations = channel.pipeline.syncOperations
-            let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            let deadline = HandshakeDeadline(
-                timeout: timeout, counting: countAtHead ? (`guard`, peer ?? "") : nil)
-            try operations.addHandler(deadline, position: .after(decoder))
-            return value
-        }
-    }
-
-    func handle(value: Inner.Value, logger: Logger) async {
-        await inner.handle(value: value, logger: logger)
-    }
-}
-
-/// Closes its connection unless the first HTTP request head arrives within `timeout`; once it has,
-/// it leaves the pipeline (a WebSocket then has its join timeout and pings). For a trusted proxy's
-/// connection it counts the client the head names, and closes the connection past the limit.
-private final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-
-    let timeout: TimeAmount
-    /// The guard and the proxy's address, when the client is counted here.
-    let counting: (ListenerGuard, String)?
-    private var deadline: Scheduled<Void>?
-
-    init(timeout: TimeAmount, counting: (ListenerGuard, String)?) {
-        self.timeout = timeout
-        self.counting = counting
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        let channel = context.channel
-        deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        deadline?.cancel()
-        deadline = nil
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .head(let head) = unwrapInboundIn(data) else {
-            return context.fireChannelRead(data)
-        }
-        if let (gate, proxy) = counting {
-            let client = gate.proxies.client(peer: proxy, headerValues: head.headers[gate.proxies.header.rawValue])
-            guard gate.admit(client, until: context.channel) else {
-                deadline?.cancel()
-                context.close(promise: nil)
-                return
-            }
-        }
-        context.fireChannelRead(data)
-        deadline?.cancel()
-        deadline = nil
-        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 }
