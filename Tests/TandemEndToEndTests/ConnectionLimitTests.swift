@@ -52,7 +52,7 @@ struct ConnectionLimitTests {
     @Test("behind a trusted proxy a refused client gets 429 too_many_connections with Retry-After")
     func refusedThroughProxy() async throws {
         let server = try await TestServer.start([
-            "rate.connections.per.second": "1", "rate.connections.burst": "1", "proxy.trusted": "127.0.0.1",
+            "rate.connections.per.second": "0.01", "rate.connections.burst": "1", "proxy.trusted": "127.0.0.1",
         ])
         let first = try await http("GET", "\(server.httpURL)/health", headers: ["X-Forwarded-For": "203.0.113.5"])
         #expect(first.status == 200)

@@ -46,14 +46,14 @@ final class PhoneClient: Sendable {
     }
 
     /// The next message, decrypted.
-    func next(timeout: Duration = .seconds(5)) async throws -> [String: Any] {
+    func next(timeout: Duration = .seconds(10)) async throws -> [String: Any] {
         let envelope = try await socket.next(timeout: timeout)
         return try PhoneCrypto.open(envelope, key: key)
     }
 
     /// Sends `state` as `state_sync` and returns how the server ends the sync (`sync_confirm` or `sync_cancel`),
     /// answering each `state_sync` on the way with `state` again, as a phone answers with its own state.
-    func sync(_ state: [String: Any], timeout: Duration = .seconds(5)) async throws -> [String: Any] {
+    func sync(_ state: [String: Any], timeout: Duration = .seconds(10)) async throws -> [String: Any] {
         var message = state
         message["type"] = "state_sync"
         message["since"] = 0
@@ -63,7 +63,7 @@ final class PhoneClient: Sendable {
 
     /// Reads to the end of a sync: each `state_sync` is answered with `answer`; returns the `sync_confirm` or
     /// `sync_cancel` (or whatever else arrives first).
-    func finish(answering answer: [String: Any], timeout: Duration = .seconds(5)) async throws -> [String: Any] {
+    func finish(answering answer: [String: Any], timeout: Duration = .seconds(10)) async throws -> [String: Any] {
         while true {
             let reply = try await next(timeout: timeout)
             guard reply["type"] as? String == "state_sync" else { return reply }

@@ -35,7 +35,7 @@ final class Mailbox<Element: Sendable>: Sendable {
     }
 
     /// The next element, nil once finished and empty; throws `Timeout` after `timeout`.
-    func next(timeout: Duration = .seconds(5)) async throws -> Element? {
+    func next(timeout: Duration = .seconds(10)) async throws -> Element? {
         try await withThrowingTaskGroup(of: Element?.self) { group in
             group.addTask {
                 await withTaskCancellationHandler {

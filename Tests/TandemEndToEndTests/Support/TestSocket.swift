@@ -84,7 +84,7 @@ final class TestSocket: Sendable {
     }
 
     /// The next text message as a JSON object.
-    func next(timeout: Duration = .seconds(5)) async throws -> [String: Any] {
+    func next(timeout: Duration = .seconds(10)) async throws -> [String: Any] {
         guard let text = try await received.next(timeout: timeout) else {
             throw Timeout(description: "connection closed while waiting for a message")
         }
@@ -95,12 +95,12 @@ final class TestSocket: Sendable {
     }
 
     /// The next text message as it arrived; nil once the connection has closed.
-    func nextText(timeout: Duration = .seconds(5)) async throws -> String? {
+    func nextText(timeout: Duration = .seconds(10)) async throws -> String? {
         try await received.next(timeout: timeout)
     }
 
     /// The next binary message.
-    func nextBinary(timeout: Duration = .seconds(5)) async throws -> [UInt8] {
+    func nextBinary(timeout: Duration = .seconds(10)) async throws -> [UInt8] {
         guard let bytes = try await binaries.next(timeout: timeout) else {
             throw Timeout(description: "connection closed while waiting for a binary message")
         }

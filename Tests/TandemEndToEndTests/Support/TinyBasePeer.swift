@@ -8,7 +8,7 @@ actor TinyBasePeer {
     let socket: TestSocket
     private(set) var store = MergeableStore()
     private var clock: HLCClock
-    private let requestTimeout: Duration = .seconds(5)
+    private let requestTimeout: Duration = .seconds(10)
     private var pending: [String: CheckedContinuation<(String, JSONValue)?, Never>] = [:]
     private var syncing = false
     private var reader: Task<Void, Never>?
