@@ -30,6 +30,23 @@ struct ConnectionLimitTests {
         try await server.stop()
     }
 
+    @Test("the accounts port is counted with the others: one limit per address across every port")
+    func accountsPortCounted() async throws {
+        let server = try await TestServer.start(["max.connections.per.address": "1"], accounts: [:])
+        let held = try await TestSocket.connect(server.webSocketURL)
+        await #expect(throws: (any Error).self, "the accounts port refuses a second connection") {
+            _ = try await http("GET", "\(server.accountsURL)/health")
+        }
+        await held.close()
+        var admitted = false
+        for _ in 0..<100 where !admitted {
+            admitted = (try? await http("POST", "\(server.accountsURL)/auth/login", json: [:]).status) != nil
+            if !admitted { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(admitted, "and admits it once the first is gone")
+        try await server.stop()
+    }
+
     @Test("past rate.connections.burst new connections are closed at once, until the rate refills the bucket")
     func perAddressRate() async throws {
         let server = try await TestServer.start([

@@ -96,10 +96,10 @@ struct ListenerGuardTests {
 
     @Test("a connection that does not finish its request head in handshake.timeout.seconds is closed")
     func slowHandshakeIsClosed() async throws {
-        let server = try await TestServer.start([
-            "handshake.timeout.seconds": "1", "lan.enabled": "true", "lan.host": "127.0.0.1", "lan.port": "0",
-        ])
-        for port in [server.ports.http, server.ports.webSocket, server.ports.lan ?? 0] {
+        let server = try await TestServer.start(
+            ["handshake.timeout.seconds": "1", "lan.enabled": "true", "lan.host": "127.0.0.1", "lan.port": "0"],
+            accounts: [:])
+        for port in [server.ports.http, server.ports.webSocket, server.ports.lan ?? 0, server.ports.accounts ?? 0] {
             let started = ContinuousClock.now
             let socket = try await RawSocket(port: port)
             try await socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n")  // and never the blank line

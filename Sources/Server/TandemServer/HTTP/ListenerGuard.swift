@@ -57,6 +57,14 @@ final class ListenerGuard: Sendable {
         }
     }
 
+    /// A plain HTTP listener.
+    func server(http1 configuration: HTTP1Channel.Configuration) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            GuardedChannel(
+                inner: HTTP1Channel(responder: responder, configuration: configuration), guard: self, tls: nil)
+        }
+    }
+
     /// A listener upgrading what `shouldUpgrade` accepts.
     func server(
         configuration: HTTP1WebSocketUpgradeChannel.Configuration, tls: TLSCertificates?,

@@ -6,13 +6,13 @@ import TandemAuth
 /// Builds the accounts HTTP application (its own port) around an `AccountService`.
 enum AccountsApplication {
     static func make(
-        service: AccountService, configuration: AccountsConfiguration, logger: Logger,
+        service: AccountService, configuration: AccountsConfiguration, listenerGuard: ListenerGuard, logger: Logger,
         onBound: @escaping @Sendable (Int) async -> Void
     ) -> some Service {
         let router = Router(context: AccountsRequestContext.self)
         AccountsRoutes(service: service, trustsForwardedFor: configuration.trustsForwardedFor).register(on: router)
         return Application(
-            router: router,
+            router: router, server: listenerGuard.server(http1: .init()),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onBound(channel.localAddress?.port ?? 0) },
             logger: logger)

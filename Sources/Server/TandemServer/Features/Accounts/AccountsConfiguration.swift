@@ -19,6 +19,9 @@ package struct AccountsConfiguration: Sendable {
     package var mailFrom: String
     package var settings: AccountSettings
     package var trustsForwardedFor: Bool
+    /// The relay's admission and handshake settings, which the accounts port keeps too (relay.conf's
+    /// `max.connections.per.address`, `rate.connections.*`, `handshake.timeout.seconds`, `proxy.*`).
+    let relayListeners: ServerConfiguration
     package var logLevel: Logger.Level
 
     /// Signs development-mode tokens. Public on purpose: development mode is loopback-only.
@@ -44,6 +47,7 @@ package struct AccountsConfiguration: Sendable {
         publicURL = String(values[Keys.publicURL].trimmingSuffix("/"))
         logLevel = values.given(Keys.logLevel) ?? relay.logLevel
         trustsForwardedFor = values[Keys.forwardedFor]
+        relayListeners = relay
 
         let smtpHost = values[Keys.smtpHost]
         mailFrom = values[Keys.smtpFrom]

@@ -20,7 +20,10 @@ enum AccountsFeature: FeatureKind {
             ports: [.accounts],
             services: { ports in
                 [
-                    AccountsServer.makeApplication(service, configuration, logger: logger) { port in
+                    // Admitted with the other ports: one count per client address across all of them.
+                    AccountsServer.makeApplication(
+                        service, configuration, listenerGuard: context.listenerGuard, logger: logger
+                    ) { port in
                         await ports.bound(.accounts, port)
                     },
                     AccountsJanitor(service: service, logger: logger),

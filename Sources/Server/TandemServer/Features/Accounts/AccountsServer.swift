@@ -29,7 +29,12 @@ package struct AccountsServer: Sendable {
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         onReady: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let app = Self.makeApplication(service, configuration, logger: logger, onBound: onReady)
+        let relay = configuration.relayListeners
+        let listenerGuard = ListenerGuard(
+            limit: relay.maxConnectionsPerAddress, rate: relay.connectionRate, handshakeTimeout: relay.handshakeTimeout,
+            proxies: relay.trustedProxies)
+        let app = Self.makeApplication(
+            service, configuration, listenerGuard: listenerGuard, logger: logger, onBound: onReady)
         return ServiceGroup(
             configuration: .init(
                 services: [.init(service: app), .init(service: AccountsJanitor(service: service, logger: logger))],
@@ -65,10 +70,12 @@ package struct AccountsServer: Sendable {
 
     /// The accounts application; fills in the public URL from the bound port when none is set.
     static func makeApplication(
-        _ service: AccountService, _ configuration: AccountsConfiguration, logger: Logger,
-        onBound: @escaping @Sendable (Int) async -> Void
+        _ service: AccountService, _ configuration: AccountsConfiguration, listenerGuard: ListenerGuard,
+        logger: Logger, onBound: @escaping @Sendable (Int) async -> Void
     ) -> some Service {
-        let app = AccountsApplication.make(service: service, configuration: configuration, logger: logger) { port in
+        let app = AccountsApplication.make(
+            service: service, configuration: configuration, listenerGuard: listenerGuard, logger: logger
+        ) { port in
             if configuration.publicURL.isEmpty {
                 let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
                 service.setPublicURL("http://\(host):\(port)")
