@@ -72,22 +72,11 @@ package struct TandemServer: Sendable {
             logger.error("storage commit failed; retrying", metadata: ["error": "\(error)"])
         }
         let relay = Relay(limits: configuration.limits, log: log)
-        let tls = try configuration.tls.map { settings throws(StartupError) in
-            do throws(TLSError) {
-                return try TLSCertificates(
-                    certificatePath: settings.certificatePath, keyPath: settings.keyPath,
-                    minimumVersion: settings.minimumVersion == .v1_3 ? .tlsv13 : .tlsv12)
-            } catch {
-                throw StartupError(description: "cannot start TLS: \(error)")
-            }
-        }
+        let tls = try await StartupError.step("cannot start TLS") { try configuration.tls.map(TLSCertificates.init) }
         let context = FeatureContext(
             settings: settings, relay: relay, database: database, access: accessPolicy(accountStore),
             accountStore: accountStore,
-            listenerGuard: ListenerGuard(
-                limit: configuration.maxConnectionsPerAddress, rate: configuration.connectionRate,
-                handshakeTimeout: configuration.handshakeTimeout,
-                proxies: configuration.trustedProxies),
+            listenerGuard: ListenerGuard(configuration),
             tls: tls,
             commonRoutes: CommonRoutes(relay: relay, startedAt: .now),
             echo: configuration.conformanceEcho

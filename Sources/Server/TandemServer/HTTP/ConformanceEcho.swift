@@ -33,16 +33,16 @@ package final class ConformanceEcho: Sendable {
         }
     }
 
-    /// Serves a WebSocket at any path: the echo at `path`, else `otherwise`.
-    func upgrade(
-        _ request: HTTPRequest, channel: any Channel, maxFrameBytes: Int,
+    /// The upgrade of a listener that serves any path: `echo` at `path` when it is on, else `otherwise`.
+    static func upgrade(
+        _ echo: ConformanceEcho?, _ request: HTTPRequest, channel: any Channel, maxFrameBytes: Int,
         otherwise: @escaping @Sendable (WebSocketInboundStream, WebSocketOutboundWriter) async throws -> Void
     ) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
-        guard request.path?.split(separator: "?").first.map(String.init) == Self.path else {
+        guard let echo, request.path?.split(separator: "?").first.map(String.init) == path else {
             return .upgrade([:]) { inbound, outbound, _ in try await otherwise(inbound, outbound) }
         }
         return .upgrade([:]) { inbound, outbound, _ in
-            try await self.serve(
+            try await echo.serve(
                 inbound: inbound, maxFrameBytes: maxFrameBytes,
                 connection: WebSocketWireConnection(outbound: outbound, channel: channel))
         }

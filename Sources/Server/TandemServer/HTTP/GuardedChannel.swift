@@ -27,14 +27,11 @@ struct GuardedChannel<Inner: ServerChildChannel>: ServerChildChannel {
                 return channel.eventLoop.makeFailedFuture(error)
             }
         }
-        let timeout = TimeAmount.nanoseconds(
-            `guard`.handshakeTimeout.components.seconds * 1_000_000_000
-                + `guard`.handshakeTimeout.components.attoseconds / 1_000_000_000)
         return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
             let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             let deadline = HandshakeDeadline(
-                timeout: timeout, admitting: admitAtHead ? (`guard`, peer ?? "") : nil)
+                timeout: `guard`.handshakeTimeout, admitting: admitAtHead ? (`guard`, peer ?? "") : nil)
             try operations.addHandler(deadline, position: .after(decoder))
             return value
         }

@@ -25,19 +25,17 @@ final class ListenerGuard: Sendable {
     let limit: Int
     /// New connections per second and burst per address; nil: no limit.
     let rate: RateLimit?
-    let handshakeTimeout: Duration
+    let handshakeTimeout: TimeAmount
     let proxies: TrustedProxies
     private let clock: WallClock
     private let state = Mutex(State())
 
-    init(
-        limit: Int, rate: RateLimit? = nil, handshakeTimeout: Duration, proxies: TrustedProxies = .none,
-        clock: WallClock = .system
-    ) {
-        self.limit = limit
-        self.rate = rate
-        self.handshakeTimeout = handshakeTimeout
-        self.proxies = proxies
+    /// The guard relay.conf's settings describe; every port of one server shares one.
+    init(_ configuration: ServerConfiguration, clock: WallClock = .system) {
+        self.limit = configuration.maxConnectionsPerAddress
+        self.rate = configuration.connectionRate
+        self.handshakeTimeout = TimeAmount(configuration.handshakeTimeout)
+        self.proxies = configuration.trustedProxies
         self.clock = clock
     }
 

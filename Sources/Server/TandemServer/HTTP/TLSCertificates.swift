@@ -6,18 +6,13 @@ import Synchronization
 /// `tls.key`). `reload()` reads the files again (on SIGHUP): new connections use the new pair,
 /// open ones keep theirs, and a pair that does not load leaves the old one in place.
 package final class TLSCertificates: Sendable {
-    let certificatePath: String
-    let keyPath: String
-    let minimumVersion: TLSVersion
+    let settings: TLSSettings
     private let context: Mutex<NIOSSLContext>
 
     /// Loads the pair; throws `TLSError` naming what is wrong.
-    init(certificatePath: String, keyPath: String, minimumVersion: TLSVersion) throws(TLSError) {
-        self.certificatePath = certificatePath
-        self.keyPath = keyPath
-        self.minimumVersion = minimumVersion
-        self.context = Mutex(
-            try Self.load(certificatePath: certificatePath, keyPath: keyPath, minimumVersion: minimumVersion))
+    init(_ settings: TLSSettings) throws(TLSError) {
+        self.settings = settings
+        self.context = Mutex(try Self.load(settings))
     }
 
     /// The context new connections use.
@@ -25,13 +20,12 @@ package final class TLSCertificates: Sendable {
 
     /// Reads the files again and uses them for new connections.
     package func reload() throws(TLSError) {
-        let loaded = try Self.load(certificatePath: certificatePath, keyPath: keyPath, minimumVersion: minimumVersion)
+        let loaded = try Self.load(settings)
         context.withLock { $0 = loaded }
     }
 
-    private static func load(
-        certificatePath: String, keyPath: String, minimumVersion: TLSVersion
-    ) throws(TLSError) -> NIOSSLContext {
+    private static func load(_ settings: TLSSettings) throws(TLSError) -> NIOSSLContext {
+        let (certificatePath, keyPath) = (settings.certificatePath, settings.keyPath)
         let chain: [NIOSSLCertificate]
         do {
             chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
@@ -56,7 +50,7 @@ package final class TLSCertificates: Sendable {
         }
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-        configuration.minimumTLSVersion = minimumVersion
+        configuration.minimumTLSVersion = settings.minimumVersion == .v1_3 ? .tlsv13 : .tlsv12
         configuration.applicationProtocols = ["http/1.1"]
         do {
             return try NIOSSLContext(configuration: configuration)

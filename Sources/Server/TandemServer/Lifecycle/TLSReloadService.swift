@@ -13,7 +13,8 @@ struct TLSReloadService: Service {
         for await _ in signals.cancelOnGracefulShutdown() {
             do throws(TLSError) {
                 try certificates.reload()
-                logger.info("TLS certificate reloaded", metadata: ["tls.cert": "\(certificates.certificatePath)"])
+                logger.info(
+                    "TLS certificate reloaded", metadata: ["tls.cert": "\(certificates.settings.certificatePath)"])
             } catch {
                 logger.error(
                     "TLS reload failed; the previous certificate stays in use", metadata: ["error": "\(error)"])

@@ -29,12 +29,9 @@ package struct AccountsServer: Sendable {
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         onReady: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let relay = configuration.relayListeners
-        let listenerGuard = ListenerGuard(
-            limit: relay.maxConnectionsPerAddress, rate: relay.connectionRate, handshakeTimeout: relay.handshakeTimeout,
-            proxies: relay.trustedProxies)
         let app = Self.makeApplication(
-            service, configuration, listenerGuard: listenerGuard, logger: logger, onBound: onReady)
+            service, configuration, listenerGuard: ListenerGuard(configuration.relayListeners), logger: logger,
+            onBound: onReady)
         return ServiceGroup(
             configuration: .init(
                 services: [.init(service: app), .init(service: AccountsJanitor(service: service, logger: logger))],

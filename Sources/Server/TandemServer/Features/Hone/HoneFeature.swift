@@ -48,13 +48,10 @@ enum HoneFeature: FeatureKind {
                     server: listenerGuard.server(
                         configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame)), tls: tls
                     ) { request, channel, _ in
-                        if let echo {
-                            return echo.upgrade(request, channel: channel, maxFrameBytes: maxFrame) {
-                                inbound, outbound in
-                                try await serve(inbound, outbound, channel)
-                            }
+                        ConformanceEcho.upgrade(echo, request, channel: channel, maxFrameBytes: maxFrame) {
+                            inbound, outbound in
+                            try await serve(inbound, outbound, channel)
                         }
-                        return .upgrade([:]) { inbound, outbound, _ in try await serve(inbound, outbound, channel) }
                     },
                     configuration: .init(
                         address: .hostname(configuration.host, port: configuration.webSocketPort), serverName: nil),

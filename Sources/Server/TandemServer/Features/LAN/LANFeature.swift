@@ -43,7 +43,7 @@ enum LANFeature: FeatureKind {
                         configuration: .init(ws: configuration.webSocket(maxFrameBytes: maxFrame)), tls: nil
                     ) { request, channel, _ in
                         // JotBunker's phone connects to `ws://ip:port` with no path.
-                        let serve: @Sendable (WebSocketInboundStream, WebSocketOutboundWriter) async throws -> Void = {
+                        ConformanceEcho.upgrade(echo, request, channel: channel, maxFrameBytes: maxFrame) {
                             inbound, outbound in
                             try await inbound.wireFrames(maxSize: maxFrame) { frames in
                                 await endpoint.serve(
@@ -51,10 +51,6 @@ enum LANFeature: FeatureKind {
                                     connection: WebSocketWireConnection(outbound: outbound, channel: channel))
                             }
                         }
-                        if let echo {
-                            return echo.upgrade(request, channel: channel, maxFrameBytes: maxFrame, otherwise: serve)
-                        }
-                        return .upgrade([:]) { inbound, outbound, _ in try await serve(inbound, outbound) }
                     },
                     configuration: .init(address: .hostname(lan.host, port: lan.port), serverName: nil),
                     onServerRunning: { channel in await ports.bound(.lan, channel.localAddress?.port ?? 0) },
