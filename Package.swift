@@ -20,7 +20,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
-        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
@@ -126,7 +125,12 @@ let package = Package(
 
         // The client SDK, and the tools behind `tandem bench` and `tandem chaos`.
         .target(
-            name: "TandemClient", dependencies: [.product(name: "WSClient", package: "swift-websocket"), logging],
+            name: "TandemClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), logging,
+            ],
             path: "Sources/SDK/TandemClient"),
         .target(
             name: "TandemBench",
@@ -202,7 +206,12 @@ let package = Package(
             ]),
         .testTarget(
             name: "TandemServerTests", dependencies: ["TandemServer", "TandemLAN", "TandemSDS", "TandemTinyHost"]),
-        .testTarget(name: "TandemClientTests", dependencies: ["TandemClient", "TandemTestSupport"]),
+        .testTarget(
+            name: "TandemClientTests",
+            dependencies: [
+                "TandemClient", "TandemTestSupport", .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]),
         .testTarget(name: "TandemBenchTests", dependencies: ["TandemBench"]),
         .testTarget(
             name: "TandemEndToEndTests",

@@ -1,6 +1,5 @@
 public import Foundation
 public import Logging
-import WSClient
 
 /// A connection to a Tandem relay (Hone protocol) that loses nothing across disconnects.
 ///
@@ -184,25 +183,15 @@ public actor RelayClient {
         let (frames, writer) = AsyncStream<String>.makeStream()
         self.writer = writer
         writer.yield(ClientFrames.join(configuration, lastSeq: lastSeq, epoch: epoch))
+        let options = ClientWebSocket.Options(
+            maxMessageBytes: configuration.maxFrameBytes, handshakeTimeout: configuration.handshakeTimeout,
+            pingInterval: configuration.pingInterval)
         do {
-            let close = try await WebSocketClient.connect(
-                url: configuration.url, configuration: .init(maxFrameSize: configuration.maxFrameBytes),
-                logger: logger
-            ) { inbound, outbound, _ in
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for await frame in frames { try await outbound.write(.text(frame)) }
-                        // The writer was finished: reconnect() or stop(). End this connection.
-                        try await outbound.close(.normalClosure, reason: nil)
-                    }
-                    for try await message in inbound.messages(maxSize: self.configuration.maxFrameBytes) {
-                        if case .text(let text) = message { await self.receive(text) }
-                    }
-                    group.cancelAll()
-                }
+            let closure = try await ClientWebSocket.run(url: configuration.url, options: options, outgoing: frames) {
+                await self.receive($0)
             }
             writer.finish()
-            return (close.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) }, close?.reason, joined)
+            return (closure.code, closure.reason, joined)
         } catch {
             writer.finish()
             logger.debug("connection failed", metadata: ["error": "\(error)"])

@@ -31,15 +31,22 @@ public struct RelayClientConfiguration: Sendable {
     /// The room epoch `lastSeq` belongs to, if known.
     public var epoch: String?
     public var backoff: Backoff
-    /// Largest frame accepted from the server.
+    /// Largest message accepted from the server.
     public var maxFrameBytes: Int
+    /// Longest wait for the TCP connection and the WebSocket upgrade together; a server that takes
+    /// longer is given up and retried with backoff.
+    public var handshakeTimeout: Duration
+    /// How often the client pings the server; a server from which nothing arrives between two pings
+    /// is taken for gone and the client reconnects. nil relies on the server's pings alone.
+    public var pingInterval: Duration?
     /// Most events buffered for a reader of `events` (at least 1; default 256). When the buffer is
     /// full the client stops reading from the socket until the reader catches up: nothing is dropped.
     public var eventBufferLimit: Int
 
     public init(
         url: String, room: String, device: String, token: String? = nil, lastSeq: UInt64 = 0, epoch: String? = nil,
-        backoff: Backoff = Backoff(), maxFrameBytes: Int = 16 << 20, eventBufferLimit: Int = 256
+        backoff: Backoff = Backoff(), maxFrameBytes: Int = 16 << 20, eventBufferLimit: Int = 256,
+        handshakeTimeout: Duration = .seconds(10), pingInterval: Duration? = .seconds(30)
     ) {
         self.url = url
         self.room = room
@@ -50,6 +57,8 @@ public struct RelayClientConfiguration: Sendable {
         self.backoff = backoff
         self.maxFrameBytes = maxFrameBytes
         self.eventBufferLimit = eventBufferLimit
+        self.handshakeTimeout = handshakeTimeout
+        self.pingInterval = pingInterval
     }
 
     /// A configuration from the user's sync settings.
