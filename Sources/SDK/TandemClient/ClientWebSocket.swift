@@ -128,9 +128,7 @@ enum ClientWebSocket {
                     return try await read(inbound, on: raw, state: state, received: received)
                 } catch let error as NIOWebSocketFrameAggregator.Error {
                     let code = error == .accumulatedFrameSizeIsTooLarge ? 1009 : 1002
-                    if state.markCloseSent() {
-                        try? await raw.writeAndFlush(WebSocketFrame.close(code: code, allocator: raw.allocator))
-                    }
+                    await state.sendCloseOnce(code, on: raw)
                     throw error
                 }
             }
@@ -146,9 +144,7 @@ enum ClientWebSocket {
             switch frame.opcode {
             case .text:
                 guard let text = String(validating: frame.unmaskedData.readableBytesView, as: UTF8.self) else {
-                    if state.markCloseSent() {
-                        try? await channel.writeAndFlush(WebSocketFrame.close(code: 1007, allocator: channel.allocator))
-                    }
+                    await state.sendCloseOnce(1007, on: channel)
                     throw ClientWebSocketError.invalidUTF8
                 }
                 await received(text)
@@ -157,10 +153,7 @@ enum ClientWebSocket {
             case .connectionClose:
                 var data = frame.unmaskedData
                 let code = data.readInteger(as: UInt16.self).map(Int.init)
-                if state.markCloseSent() {
-                    try? await channel.writeAndFlush(
-                        WebSocketFrame.close(code: code ?? 1000, allocator: channel.allocator))
-                }
+                await state.sendCloseOnce(code ?? 1000, on: channel)
                 return Closure(code: code, reason: code == nil ? nil : data.readString(length: data.readableBytes))
             default:
                 break  // binary and pong frames carry nothing for this client
@@ -187,6 +180,12 @@ private final class ConnectionState: Sendable {
     /// True for the first caller only: that caller sends the one close frame.
     func markCloseSent() -> Bool {
         closeSent.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged
+    }
+
+    /// Sends a close frame with `code` on `channel`, unless one was sent already.
+    func sendCloseOnce(_ code: Int, on channel: any Channel) async {
+        guard markCloseSent() else { return }
+        try? await channel.writeAndFlush(WebSocketFrame.close(code: code, allocator: channel.allocator))
     }
 
     func heard() { heardSincePing.store(true, ordering: .relaxed) }
